@@ -1,0 +1,186 @@
+"""Records the extractors return: every value with the place it stood.
+
+These models are the contract between extraction (files in) and the checks
+(findings out). Nothing here knows about Prefect or about the rules.
+"""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from typing import Generic, Literal, TypeVar
+
+from pydantic import BaseModel, Field
+
+T = TypeVar("T")
+
+
+class Grade(str, Enum):
+    """How sure the extractor is of a value (Docling-style grades, no fake numbers)."""
+
+    found = "found"
+    low = "low"  # found, but by a weaker route (guessed label, odd format)
+    missing = "missing"
+
+
+class Evidence(BaseModel):
+    """Where a value stood: the file, the page or cell, and the raw text.
+
+    `where` is human-readable and stable: "s. 2" for a PDF page,
+    "Budsjett!L7" for a spreadsheet cell, "avsnitt 12" or "tabell 1 rad 3"
+    for a Word document.
+    """
+
+    file: str
+    where: str
+    value: str | int | float | None = None
+    bbox: tuple[float, float, float, float] | None = None
+
+
+class Extracted(BaseModel, Generic[T]):
+    value: T | None = None
+    evidence: Evidence | None = None
+    grade: Grade = Grade.missing
+
+    @property
+    def found(self) -> bool:
+        return self.value is not None
+
+
+AttachmentKind = Literal["agreement", "training_plan", "budget", "other", "unreadable"]
+Position = Literal["naeringsdrivende", "kommunalt_ansatt", "vikar", "introduksjonslege", "annen"]
+
+
+class AgreementRecord(BaseModel):
+    """A fastlegeavtale (regime A) or ALIS-avtale (regime B)."""
+
+    template: Literal["fastlegeavtale", "alis-avtale", "unknown"] = "unknown"
+    follows_directorate_template: bool = False
+    municipality_name: Extracted[str] = Field(default_factory=Extracted)
+    municipality_org_number: Extracted[str] = Field(default_factory=Extracted)
+    doctor_name: Extracted[str] = Field(default_factory=Extracted)
+    hpr_number: Extracted[str] = Field(default_factory=Extracted)
+    position: Extracted[Position] = Field(default_factory=Extracted)
+    position_percent: Extracted[Decimal] = Field(default_factory=Extracted)
+    employment_start: Extracted[date] = Field(default_factory=Extracted)
+    employment_end: Extracted[date] = Field(default_factory=Extracted)
+    effective_from: Extracted[date] = Field(default_factory=Extracted)
+    via_agency: Extracted[bool] = Field(default_factory=Extracted)
+    signed_municipality: Extracted[date] = Field(default_factory=Extracted)
+    signed_doctor: Extracted[date] = Field(default_factory=Extracted)
+
+    @property
+    def signing_date(self) -> date | None:
+        """The agreement is signed when the later of the two parties signed."""
+        dates = [d.value for d in (self.signed_municipality, self.signed_doctor) if d.value]
+        return max(dates) if len(dates) == 2 else None
+
+
+class LearningActivity(BaseModel):
+    activity: str
+    when: str = ""
+    goals: list[str] = []
+
+
+class Course(BaseModel):
+    name: str
+    cost: Decimal | None = None
+
+
+class TrainingPlanRecord(BaseModel):
+    """Individuell utdanningsplan (spesialistforskriften § 25)."""
+
+    doctor_name: Extracted[str] = Field(default_factory=Extracted)
+    hpr_number: Extracted[str] = Field(default_factory=Extracted)
+    supervisor: Extracted[str] = Field(default_factory=Extracted)
+    enterprise: Extracted[str] = Field(default_factory=Extracted)
+    specialisation_start: Extracted[date] = Field(default_factory=Extracted)
+    activities: list[LearningActivity] = []
+    courses: list[Course] = []
+
+
+class BudgetRow(BaseModel):
+    """Regime A: one doctor's row on the sheet "Budsjett"."""
+
+    doctor_name: Extracted[str] = Field(default_factory=Extracted)
+    hpr_number: Extracted[str] = Field(default_factory=Extracted)
+    position: Extracted[Position] = Field(default_factory=Extracted)
+    costs: dict[str, Extracted[Decimal]] = {}
+    total_cost: Extracted[Decimal] = Field(default_factory=Extracted)
+    cofunding: Extracted[Decimal] = Field(default_factory=Extracted)
+    requested: Extracted[Decimal] = Field(default_factory=Extracted)
+
+
+class ClaimRow(BaseModel):
+    """Regime B: one doctor's claim for one month on "Beregningsgrunnlag"."""
+
+    hpr_number: Extracted[str] = Field(default_factory=Extracted)
+    doctor_name: Extracted[str] = Field(default_factory=Extracted)
+    month: Extracted[str] = Field(default_factory=Extracted)  # "YYYY-MM"
+    absence_hours: Extracted[Decimal] = Field(default_factory=Extracted)
+    absence_rate: Extracted[Decimal] = Field(default_factory=Extracted)
+    supervision_hours: Extracted[Decimal] = Field(default_factory=Extracted)
+    supervision_rate: Extracted[Decimal] = Field(default_factory=Extracted)
+    learning_costs: Extracted[Decimal] = Field(default_factory=Extracted)
+    total: Extracted[Decimal] = Field(default_factory=Extracted)
+
+
+class ArithmeticMismatch(BaseModel):
+    """A stored spreadsheet sum that differs from the recomputed one."""
+
+    evidence: Evidence
+    stored: Decimal | None
+    recomputed: Decimal
+
+
+class BudgetRecord(BaseModel):
+    """The one budget (regime A) or claim (regime B) spreadsheet."""
+
+    regime: Literal["A", "B", "unknown"] = "unknown"
+    rows: list[BudgetRow] = []  # regime A
+    total_requested: Extracted[Decimal] = Field(default_factory=Extracted)  # regime A total row
+    claims: list[ClaimRow] = []  # regime B
+    district_supplement: dict[str, Extracted[Decimal]] = {}  # regime B, by HPR
+    facilitation: Extracted[Decimal] = Field(default_factory=Extracted)  # regime B
+    total_claimed: Extracted[Decimal] = Field(default_factory=Extracted)  # regime B
+    arithmetic: list[ArithmeticMismatch] = []
+
+
+class ExtractionProblem(BaseModel):
+    """Why a file could not be read: a stable code and a Norwegian message."""
+
+    code: str  # e.g. "encrypted", "corrupt", "too-large", "timeout", "no-text-layer"
+    message: str
+
+
+class Attachment(BaseModel):
+    """One file of a submission: what it is, why we think so, and what it said."""
+
+    file: str
+    sha256: str
+    kind: AttachmentKind
+    reason: str = ""  # why it was classified so, in Norwegian
+    hpr_number: str | None = None
+    agreement: AgreementRecord | None = None
+    training_plan: TrainingPlanRecord | None = None
+    budget: BudgetRecord | None = None
+    problem: ExtractionProblem | None = None
+    flags: list[str] = []  # e.g. "macros", "hidden-text"
+
+
+class FormRecord(BaseModel):
+    """skjema.json as read: every field optional, `problems` says what was wrong."""
+
+    submission_id: str | None = None
+    grant_year: int | None = None
+    submitted_at: str | None = None  # ISO 8601 with offset, as sent
+    municipality_name: str | None = None
+    kommunenummer: str | None = None
+    org_number: str | None = None
+    contact_name: str | None = None
+    contact_email: str | None = None
+    requested_amount: Decimal | None = None
+    unused_funds: Decimal | None = None
+    recruitment_challenges: str | None = None
+    planned_activities: str | None = None
+    problems: list[str] = []  # Norwegian descriptions; non-empty means doc.form-invalid
