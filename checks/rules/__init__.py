@@ -1,0 +1,1 @@
+"""Rules grouped by theme; each function takes facts and returns findings."""

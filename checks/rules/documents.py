@@ -1,0 +1,134 @@
+"""Rules on the documents themselves: the form, unreadable files, which documents are there."""
+from __future__ import annotations
+
+from checks.doctors import DoctorDocs
+from checks.findings import finding
+from checks.models import Finding
+from checks.parameters import YearParameters
+from extractors.models import Attachment, BudgetRecord, Evidence, FormRecord
+
+FORM_FILE = "skjema.json"
+
+REQUIRED_FORM_FIELDS = {
+    "grant_year": "tilskuddsår",
+    "org_number": "organisasjonsnummer",
+    "requested_amount": "søknadsbeløp",
+    "submitted_at": "innsendingstidspunkt",
+}
+
+
+def form_invalid(form: FormRecord, extra_problems: list[str] = ()) -> list[Finding]:
+    missing = [label for attr, label in REQUIRED_FORM_FIELDS.items() if getattr(form, attr) is None]
+    problems = [*form.problems, *(f"mangler {label}" for label in missing), *extra_problems]
+    if not problems:
+        return []
+    return [finding("doc.form-invalid", f"Søknadsskjemaet er ufullstendig eller ugyldig: {'; '.join(problems)}.",
+                    evidence=Evidence(file=FORM_FILE, where=FORM_FILE))]
+
+
+def unreadable_attachments(attachments: list[Attachment]) -> list[Finding]:
+    findings = []
+    for attachment in attachments:
+        problem = attachment.problem
+        if problem is None and attachment.kind != "unreadable":
+            continue
+        evidence = Evidence(file=attachment.file, where="hele filen", value=problem.code if problem else None)
+        if problem is not None and problem.code == "no-text-layer":
+            findings.append(finding("doc.no-text-layer",
+                                    f"Vedlegget «{attachment.file}» har ingen tekst som kan leses (skannet uten tekstlag).",
+                                    evidence=evidence))
+        else:
+            why = problem.message.rstrip(". ") if problem else "filen kunne ikke leses"
+            findings.append(finding("doc.unreadable", f"Vedlegget «{attachment.file}» kunne ikke leses: {why}.",
+                                    evidence=evidence))
+    return findings
+
+
+def budget_count(found: list[tuple[Attachment, BudgetRecord]]) -> list[Finding]:
+    if not found:
+        return [finding("doc.budget-missing", "Søknaden mangler budsjett/beregningsgrunnlag (regneark).")]
+    if len(found) > 1:
+        files = ", ".join(f"«{a.file}»" for a, _ in found)
+        return [finding("doc.budget-multiple", f"Søknaden har {len(found)} budsjetter: {files}. Det skal være ett.",
+                        evidence=Evidence(file=found[1][0].file, where="hele filen"))]
+    return []
+
+
+def doctor_documents(doctor: DoctorDocs, params: YearParameters) -> list[Finding]:
+    """Agreement (and in regime A the training plan) present, signed, and on the template."""
+    who = doctor.name or doctor.hpr or doctor.key
+    findings = []
+    if doctor.agreement is None:
+        kind = "fastlegeavtale" if params.is_regime_a else "ALIS-avtale"
+        findings.append(finding("doc.agreement-missing", f"Mangler {kind} for {who}.",
+                                hpr=doctor.hpr, evidence=doctor.hpr_evidence))
+    else:
+        if doctor.signing_date is None:
+            agreement = doctor.agreement
+            missing = [party for party, signed in (("kommunen", agreement.signed_municipality),
+                                                    ("legen", agreement.signed_doctor)) if not signed.found]
+            findings.append(finding("doc.agreement-unsigned",
+                                    f"Avtalen for {who} mangler signaturdato fra {' og '.join(missing)}.",
+                                    hpr=doctor.hpr, evidence=Evidence(file=doctor.agreement_file, where="signatur")))
+        if not params.is_regime_a and not doctor.agreement.follows_directorate_template:
+            findings.append(finding("doc.agreement-not-template",
+                                    f"Avtalen for {who} følger ikke Helsedirektoratets mal for ALIS-avtale.",
+                                    hpr=doctor.hpr, evidence=Evidence(file=doctor.agreement_file, where="hele filen")))
+    if params.is_regime_a and not doctor.plans:
+        findings.append(finding("doc.training-plan-missing", f"Mangler individuell utdanningsplan for {who}.",
+                                hpr=doctor.hpr, evidence=doctor.hpr_evidence))
+    return findings
+
+
+def unmatched_attachments(attachments: list[Attachment]) -> list[Finding]:
+    findings = []
+    for attachment in attachments:
+        kind = "Avtalen" if attachment.kind == "agreement" else "Utdanningsplanen"
+        findings.append(finding("doc.unmatched-attachment",
+                                f"{kind} i «{attachment.file}» gjelder en lege som ikke står i budsjettet.",
+                                evidence=Evidence(file=attachment.file, where="hele filen")))
+    return findings
+
+
+def fields_missing(doctor: DoctorDocs, params: YearParameters) -> list[Finding]:
+    """The values the rules need for this doctor; an absent agreement is its own finding."""
+    needed: list[str] = []
+    if doctor.hpr is None:
+        needed.append("HPR-nummer")
+    if not doctor.position.found:
+        needed.append("stilling")
+    if doctor.agreement is not None and doctor.employment_start is None:
+        needed.append("tiltredelse (ansatt fra)")
+    if params.is_regime_a:
+        row = doctor.rows[0]
+        if not row.requested.found:
+            needed.append("søknadsbeløp")
+        if not row.total_cost.found:
+            needed.append("sum kostnader")
+    else:
+        for claim in doctor.claims:
+            if not claim.month.found:
+                needed.append(f"måned ({_where(claim.hpr_number.evidence)})")
+            for hours, rate, label in ((claim.absence_hours, claim.absence_rate, "fraværssats"),
+                                       (claim.supervision_hours, claim.supervision_rate, "veiledningssats")):
+                if hours.found and hours.value and not rate.found:
+                    needed.append(f"{label} ({_where(hours.evidence)})")
+    if not needed:
+        return []
+    who = doctor.name or doctor.hpr or doctor.key
+    return [finding("doc.field-missing", f"Fant ikke {', '.join(needed)} for {who}.",
+                    hpr=doctor.hpr, evidence=doctor.hpr_evidence)]
+
+
+def no_doctors(budget: BudgetRecord, params: YearParameters, file: str) -> list[Finding]:
+    """A budget without a single doctor cannot be decided on."""
+    if budget.regime not in ("unknown", params.regime.value):
+        message = (f"Budsjettet «{file}» følger ordningen for regime {budget.regime}, men {params.year} "
+                   f"bruker regime {params.regime.value}; fant ingen leger å vurdere.")
+    else:
+        message = f"Fant ingen leger i budsjettet «{file}»."
+    return [finding("doc.field-missing", message, evidence=Evidence(file=file, where="hele filen"))]
+
+
+def _where(evidence: Evidence | None) -> str:
+    return f"{evidence.file} {evidence.where}" if evidence else "ukjent sted"

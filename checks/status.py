@@ -1,0 +1,27 @@
+"""The application's status and totals from its findings (RULES.md §4)."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from checks.models import DoctorDecision, Finding, Status
+
+
+def derive_status(findings: list[Finding], doctors: list[DoctorDecision]) -> Status:
+    """Review beats reject beats reduce; warnings and info never change the status."""
+    if any(f.severity == "review" for f in findings):
+        return "manual_review"
+    application_reject = any(f.severity == "reject" and f.level == "application" for f in findings)
+    if application_reject or all(d.rejected for d in doctors):
+        return "reject"
+    if any(f.severity == "reduce" for f in findings) or any(d.rejected for d in doctors):
+        return "partial"
+    return "approve"
+
+
+def totals(status: Status, recommended: Decimal, payout: Decimal) -> tuple[Decimal | None, Decimal | None]:
+    """(recommended_total, payout): None for manual review, 0 for a rejection."""
+    if status == "manual_review":
+        return None, None
+    if status == "reject":
+        return Decimal("0"), Decimal("0")
+    return recommended, payout

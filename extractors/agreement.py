@@ -1,0 +1,219 @@
+"""An agreement (fastlegeavtale or ALIS-avtale) read from its lines by labels.
+
+Works on the lines of a PDF or a Word file alike. The doctor's block is
+anchored on the HPR number: a generic label such as "Navn" is taken at the
+occurrence nearest to it, so the kommune's contact person is not mistaken
+for the doctor.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from extractors.fields import FieldFinder, Hit, Line, aligned, value_parser
+from extractors.labels import by_length, label_inside, tables
+from extractors.models import AgreementRecord, Evidence, Extracted, Grade
+from extractors.values import clean_text, find_dates, parse_position
+
+
+def _spec() -> dict[str, Any]:
+    return tables()["agreement"]
+
+
+def all_labels() -> list[str]:
+    fields = _spec()["fields"]
+    sig = _spec()["signatures"]
+    return [label for f in fields.values() for label in f["labels"]] + \
+        sig["municipality_date_labels"] + sig["doctor_date_labels"] + _spec()["other_labels"]
+
+
+def read_agreement(lines: list[Line], file: str) -> AgreementRecord:
+    spec = _spec()
+    finder = FieldFinder(lines, all_labels())
+    text = "\n".join(line.text for line in lines)
+    record = AgreementRecord(
+        template=_template(text),
+        follows_directorate_template=all(re.search(h, text, re.IGNORECASE) for h in spec["template_headings"]),
+    )
+    fields = spec["fields"]
+    hpr = finder.find(fields["hpr_number"]["labels"], value_parser(fields["hpr_number"]))
+    if hpr:
+        record.hpr_number = hpr.extracted(file)
+        if not re.fullmatch(r"\d{7,9}", hpr.value):
+            record.hpr_number.grade = Grade.low
+    anchor = hpr.line_index if hpr else None
+    for name in ("doctor_name", "position", "position_percent", "employment_start", "employment_end"):
+        hit = finder.find(fields[name]["labels"], value_parser(fields[name]), near=anchor)
+        if hit:
+            setattr(record, name, hit.extracted(file))
+    for name in ("municipality_name", "municipality_org_number", "effective_from"):
+        hit = finder.find(fields[name]["labels"], value_parser(fields[name]))
+        if hit:
+            setattr(record, name, hit.extracted(file))
+    if record.municipality_org_number.value:
+        record.municipality_org_number.value = re.sub(r"\s", "", record.municipality_org_number.value)
+    if not record.municipality_name.found:
+        record.municipality_name = _municipality_in_text(lines, file)
+    if not record.position.found:
+        record.position = _position_in_text(lines, file)
+    record.via_agency = _via_agency(finder, lines, file)
+    record.signed_municipality, record.signed_doctor = _signatures(finder, lines, file)
+    return record
+
+
+def _template(text: str) -> str:
+    head = text[:600]
+    for template in ("alis-avtale", "fastlegeavtale"):
+        if any(re.search(re.escape(m), head, re.IGNORECASE) for m in _spec()["template_markers"][template]):
+            return template
+    for template in ("alis-avtale", "fastlegeavtale"):
+        if any(re.search(re.escape(m), text, re.IGNORECASE) for m in _spec()["template_markers"][template]):
+            return template
+    return "unknown"
+
+
+_KOMMUNE = re.compile(r"\b([A-ZÆØÅ][\wæøåÆØÅ\-]+(?:[ \-][A-ZÆØÅ][\wæøåÆØÅ\-]+)*\s+kommune)\b")
+
+
+def _municipality_in_text(lines: list[Line], file: str) -> Extracted[str]:
+    """Weaker route: the first "<Name> kommune" in the text."""
+    for line in lines:
+        for index, cell in enumerate(line.cells):
+            match = _KOMMUNE.search(cell)
+            if match:
+                return Extracted(value=match[1], grade=Grade.low,
+                                 evidence=Evidence(file=file, where=line.where, value=match[0], bbox=line.bbox(index)))
+    return Extracted()
+
+
+def _position_in_text(lines: list[Line], file: str) -> Extracted:
+    """Weaker route: a sentence naming the position ("Legen er selvstendig næringsdrivende")."""
+    for line in lines:
+        text = line.text
+        if re.search(r"vikar\s*ved|vikarbyrå|bemanningsbyrå", text, re.IGNORECASE):
+            continue
+        if re.search(r"\b(lege|legen|fastlege|alis|stilling)\b", text, re.IGNORECASE):
+            position = parse_position(text)
+            if position and position != "annen":
+                return Extracted(value=position, grade=Grade.low,
+                                 evidence=Evidence(file=file, where=line.where, value=clean_text(text)[:120]))
+    return Extracted()
+
+
+_AGENCY = re.compile(r"vikarbyrå|bemanningsbyrå|bemanningsforetak", re.IGNORECASE)
+_NEGATED = re.compile(r"\b(ikke|nei|uten)\b", re.IGNORECASE)
+
+
+def _via_agency(finder: FieldFinder, lines: list[Line], file: str) -> Extracted[bool]:
+    """Stated yes/no when labelled; an agreement silent on vikarbyrå means no (RULES.md 3b)."""
+    spec = _spec()["fields"]["via_agency"]
+    hit = finder.find(spec["labels"], value_parser(spec))
+    if hit:
+        return hit.extracted(file)
+    for line in lines:
+        if _AGENCY.search(line.text):
+            return Extracted(value=not _NEGATED.search(line.text), grade=Grade.low,
+                             evidence=Evidence(file=file, where=line.where, value=clean_text(line.text)[:120]))
+    return Extracted(value=False, grade=Grade.low)
+
+
+def _signatures(finder: FieldFinder, lines: list[Line], file: str) -> tuple[Extracted, Extracted]:
+    spec = _spec()["signatures"]
+    parse = value_parser({"value": "date"})
+    municipality = finder.find(spec["municipality_date_labels"], parse)
+    doctor = finder.find(spec["doctor_date_labels"], parse)
+    if not (municipality and doctor):
+        block_m, block_d = _signature_block(lines, spec)
+        municipality = municipality or block_m
+        doctor = doctor or block_d
+    return (municipality.extracted(file) if municipality else Extracted(),
+            doctor.extracted(file) if doctor else Extracted())
+
+
+def _party(text: str, spec: dict[str, Any]) -> str | None:
+    """Which party a piece of text names: the longer, more specific word wins."""
+    best: tuple[int, str] | None = None
+    for party in ("municipality", "doctor"):
+        for word in spec[party]:
+            if label_inside(word).search(text) and (best is None or len(word) > best[0]):
+                best = (len(word), party)
+    return best[1] if best else None
+
+
+def _signature_block(lines: list[Line], spec: dict[str, Any]) -> tuple[Hit | None, Hit | None]:
+    """Dates in the signature block, given to a party by the words beside or above/below them.
+
+    Dates in two columns go to the parties named in the same columns on a
+    neighbouring line; a lone date goes to the party its line or a
+    neighbouring line names. Dates that another label claims (Tiltredelse,
+    Gjelder fra) are not signatures.
+    """
+    start = _signature_start(lines, spec)
+    field_labels = [label for f in _spec()["fields"].values() for label in f["labels"]]
+    found: dict[str, Hit] = {}
+    dated_lines: list[tuple[int, list[tuple[int, Any, str]]]] = []
+    for index in range(start, len(lines)):
+        line = lines[index]
+        dated = [(ci, value, raw) for ci, cell in enumerate(line.cells) for value, raw in find_dates(cell)[:1]
+                 if not _claimed_by_label(cell.split(raw)[0], field_labels)]
+        if dated:
+            dated_lines.append((index, dated))
+    for several in (True, False):
+        for index, dated in dated_lines:
+            if (len(dated) > 1) != several:
+                continue
+            line = lines[index]
+            parties = _parties_by_column(lines, index, spec, len(line.cells)) if several else {}
+            for cell_index, value, raw in dated:
+                party = _party(line.cells[cell_index].split(raw)[0], spec) or parties.get(cell_index)
+                if party is None and not several:
+                    party = _party(line.text, spec) or _nearby_single_party(lines, index, spec)
+                if party and party not in found:
+                    found[party] = Hit(value, raw, index, line.where, line.bbox(cell_index), Grade.found)
+    return found.get("municipality"), found.get("doctor")
+
+
+def _claimed_by_label(text: str, labels: list[str]) -> bool:
+    return any(label_inside(label).search(text) for label in labels if len(label) > 5)
+
+
+def _signature_start(lines: list[Line], spec: dict[str, Any]) -> int:
+    words = by_length(spec["section"])
+    for index in range(len(lines) - 1, -1, -1):
+        if any(label_inside(w).search(lines[index].text) for w in words):
+            start = index
+            while start > 0 and any(label_inside(w).search(lines[start - 1].text) for w in words):
+                start -= 1
+            return max(0, start - 3)
+    return max(0, len(lines) - 15)
+
+
+def _parties_by_column(lines: list[Line], index: int, spec: dict[str, Any], width: int) -> dict[int, str]:
+    """For a line of several dated cells: the party of each, from the party names in a line nearby."""
+    line = lines[index]
+    for offset in (-1, 1, -2, 2, -3, 3):
+        other = index + offset
+        if not 0 <= other < len(lines):
+            continue
+        parties = {ci: _party(cell, spec) for ci, cell in enumerate(lines[other].cells)}
+        named = {ci: p for ci, p in parties.items() if p}
+        if len(set(named.values())) < 2:
+            continue
+        columns: dict[int, str] = {}
+        for party_index, party in named.items():
+            target = aligned(lines[other], party_index, line)
+            if target is not None:
+                columns[target] = party
+        return columns
+    return {}
+
+
+def _nearby_single_party(lines: list[Line], index: int, spec: dict[str, Any]) -> str | None:
+    for offset in (-1, 1, -2, 2):
+        other = index + offset
+        if 0 <= other < len(lines) and not find_dates(lines[other].text):
+            party = _party(lines[other].text, spec)
+            if party:
+                return party
+    return None
+

@@ -1,0 +1,116 @@
+"""What a file is, decided from its bytes and its words, never from its name.
+
+First the container by magic bytes (PDF, OOXML zip parts, OLE, ODF), then
+the kind by keywords in its text. The reason is kept, in Norwegian, for the
+caseworker.
+"""
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+from typing import Literal
+
+from extractors.labels import header_matches, header_starts_with, label_inside, tables
+
+Format = Literal["pdf", "docx", "xlsx", "odt", "ods", "ole", "zip", "image", "text", "empty", "unknown"]
+
+_FORMAT_NAMES = {
+    "pdf": "PDF", "docx": "Word-dokument", "xlsx": "regneark", "odt": "OpenDocument-tekst",
+    "ods": "OpenDocument-regneark", "ole": "eldre Office-fil (.doc/.xls)", "zip": "zip-arkiv",
+    "image": "bilde", "text": "tekstfil", "empty": "tom fil", "unknown": "ukjent filformat",
+}
+
+
+def format_name(fmt: Format) -> str:
+    return _FORMAT_NAMES[fmt]
+
+
+def sniff(path: Path) -> Format:
+    """The container format from the first bytes and, for zips, the parts inside."""
+    with path.open("rb") as handle:
+        head = handle.read(2048)
+    if not head:
+        return "empty"
+    if b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "ole"
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*")):
+        return "image"
+    if head.startswith(b"PK"):
+        return _zip_format(path)
+    if _looks_like_text(head):
+        return "text"
+    return "unknown"
+
+
+def _zip_format(path: Path) -> Format:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            mimetype = archive.read("mimetype").decode("ascii", "replace") if "mimetype" in names else ""
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return "unknown"
+    if "word/document.xml" in names:
+        return "docx"
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if "opendocument.text" in mimetype:
+        return "odt"
+    if "opendocument.spreadsheet" in mimetype:
+        return "ods"
+    return "zip"
+
+
+def _looks_like_text(head: bytes) -> bool:
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return b"\x00" not in head
+
+
+def _quoted(words: list[str]) -> str:
+    return " og ".join(f"«{w}»" for w in words)
+
+
+def _found(words: list[str], text: str) -> list[str]:
+    """The words that occur in the text as whole words ("ALIS-avtaler" is not "ALIS-avtale")."""
+    return [w for w in words if label_inside(w).search(text)]
+
+
+def classify_text(fmt: Format, lines: list[str]) -> tuple[str, str]:
+    """The kind of a text document (PDF, Word) and why: its title, or two of its signals."""
+    spec = tables()["classify"]
+    label = format_name(fmt)
+    title = "\n".join(lines[: spec["title_lines"]])
+    text = "\n".join(lines)
+    for kind in ("training_plan", "agreement"):
+        named = _found(spec[kind]["title"], title)
+        if named:
+            return kind, f"{label} med tittelen «{named[0]}»"
+    signals = {kind: _found(spec[kind]["signals"], text) for kind in ("training_plan", "agreement")}
+    ranked = sorted(signals, key=lambda k: len(signals[k]), reverse=True)
+    best, runner_up = ranked
+    if len(signals[best]) >= 2 and len(signals[best]) > len(signals[runner_up]):
+        return best, f"{label} med teksten {_quoted(signals[best][:2])}"
+    return "other", f"{label} uten kjennetegn på avtale, utdanningsplan eller budsjett"
+
+
+def classify_workbook(fmt: Format, sheets: dict[str, list[list[object]]]) -> tuple[str, str]:
+    """A spreadsheet is a budget when a sheet or a header says so."""
+    spec = tables()["classify"]
+    label = format_name(fmt)
+    for name in sheets:
+        hit = header_matches(name, spec["budget_sheets"])
+        if hit:
+            return "budget", f"{label} med arket «{name}»"
+    for name, rows in sheets.items():
+        for row in rows[:30]:
+            for cell in row:
+                if isinstance(cell, str):
+                    hit = header_matches(cell, spec["budget_headers"]) or header_starts_with(cell, spec["budget_headers"])
+                    if hit:
+                        return "budget", f"{label} med overskriften «{cell.strip()}» i arket «{name}»"
+    return "other", f"{label} uten budsjettark eller budsjettoverskrifter"

@@ -1,0 +1,268 @@
+"""Label-driven field lookup over the lines of a text document (PDF or Word).
+
+Both PDF pages and Word documents are first turned into `Line`s: the cells of
+one visual line (table cells, or runs of words separated by a wide gap), with
+the place they stood. A field is then found by its label synonyms: the value
+follows the label in the same cell, or sits in the next cell, or on the next
+line. Nothing here depends on positions in a particular template.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any, Callable
+
+from extractors.labels import by_length, label_at_start, label_inside
+from extractors.models import Evidence, Extracted, Grade
+from extractors.values import clean_text, find_date, parse_hpr, parse_percent, parse_position
+
+BBox = tuple[float, float, float, float]
+
+
+@dataclass
+class Line:
+    """One visual line: its cells in reading order and where it stood."""
+
+    cells: list[str]
+    where: str
+    bboxes: list[BBox | None] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return " ".join(c for c in self.cells if c)
+
+    def bbox(self, index: int) -> BBox | None:
+        return self.bboxes[index] if index < len(self.bboxes) else None
+
+
+_TRUE = re.compile(r"^(ja|yes|x|☒|☑|✓|✔|\[x\])\b", re.IGNORECASE)
+_FALSE = re.compile(r"^(nei|no|ikke|☐|□|\[ \])", re.IGNORECASE)
+_NAME_PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "av", "af", "ter", "bin", "al", "el"}
+_PLACEHOLDER = re.compile(r"^[_.\s\-–…]*$")
+
+
+def _parse_name(text: str) -> tuple[str, str] | None:
+    text = re.split(r"\s{2,}|\t|,\s*(?=HPR|f\.|født)", text)[0].strip(" :;,.-–")
+    if not text or _PLACEHOLDER.match(text) or not re.search(r"[A-Za-zÆØÅæøå]", text):
+        return None
+    if re.search(r"\d", text) or len(text) > 80:
+        return None
+    words = text.split()
+    if len(words) < 2 or not all(w[0].isupper() or w.lower() in _NAME_PARTICLES for w in words):
+        return None
+    if not (words[0][0].isupper() and words[-1][0].isupper()):
+        return None
+    return text, text
+
+
+def _parse_text(pattern: str | None) -> Callable[[str], tuple[Any, str] | None]:
+    compiled = re.compile(pattern) if pattern else None
+
+    def parse(text: str) -> tuple[Any, str] | None:
+        text = text.strip(" :;,-–")
+        if not text or _PLACEHOLDER.match(text):
+            return None
+        if compiled is None:
+            return text, text
+        match = compiled.search(text)
+        return (match.group(0).strip(), match.group(0)) if match else None
+
+    return parse
+
+
+def _parse_hpr(text: str) -> tuple[str, str] | None:
+    hpr = parse_hpr(text)
+    return (hpr, hpr) if hpr else None
+
+
+def _parse_date(text: str) -> tuple[date, str] | None:
+    return find_date(clean_text(text))
+
+
+def _parse_percent(text: str) -> tuple[Decimal, str] | None:
+    match = re.search(r"\d+(?:[.,]\d+)?\s*(?:%|prosent)?", text)
+    if not match:
+        return None
+    value = parse_percent(match.group(0))
+    return (value, match.group(0).strip()) if value is not None else None
+
+
+def _parse_position(text: str) -> tuple[str, str] | None:
+    value = parse_position(text)
+    return (value, clean_text(text)) if value else None
+
+
+def _parse_bool(text: str) -> tuple[bool, str] | None:
+    text = clean_text(text)
+    if _TRUE.match(text):
+        return True, text
+    if _FALSE.match(text):
+        return False, text
+    return None
+
+
+@dataclass
+class ValueParser:
+    """How a field's value is read; a loose kind (free text, names) needs a clear label."""
+
+    parse: Callable[[str], tuple[Any, str] | None]
+    loose: bool = False
+
+    def __call__(self, text: str) -> tuple[Any, str] | None:
+        return self.parse(text)
+
+
+_PARSERS: dict[str, Callable[[str], tuple[Any, str] | None]] = {
+    "name": _parse_name, "hpr": _parse_hpr, "date": _parse_date, "percent": _parse_percent,
+    "position": _parse_position, "bool": _parse_bool,
+}
+
+
+def value_parser(spec: dict[str, Any]) -> ValueParser:
+    kind = spec.get("value", "text")
+    if kind in _PARSERS:
+        return ValueParser(_PARSERS[kind])
+    return ValueParser(_parse_text(spec.get("pattern")), loose=not spec.get("pattern"))
+
+
+@dataclass
+class Hit:
+    """A value found for a label, with its line index (to prefer the nearest of several)."""
+
+    value: Any
+    raw: str
+    line_index: int
+    where: str
+    bbox: BBox | None
+    grade: Grade
+    label: str = ""
+
+    def extracted(self, file: str) -> Extracted:
+        return Extracted(value=self.value, grade=self.grade,
+                         evidence=Evidence(file=file, where=self.where, value=self.raw, bbox=self.bbox))
+
+
+class FieldFinder:
+    """Finds labelled values in a document's lines; `stop_labels` end a value that runs on."""
+
+    def __init__(self, lines: list[Line], stop_labels: list[str]):
+        self.lines = lines
+        stops = "|".join(label_inside(s).pattern for s in by_length(stop_labels))
+        self._stop = re.compile(r"\s(?:" + stops + r")", re.IGNORECASE) if stops else None
+        starts = "|".join(label_at_start(s).pattern.lstrip("^") for s in by_length(stop_labels))
+        self._start = re.compile(r"^(?:" + starts + r")", re.IGNORECASE) if starts else None
+
+    def _cut(self, text: str) -> str:
+        """End a value where another label with a colon begins ("Navn: Kari HPR-nr.: 123")."""
+        if self._stop is None:
+            return text
+        for match in self._stop.finditer(text):
+            if match.start() > 0 and (":" in match.group(0) or text[match.start() + 1].isupper()):
+                return text[: match.start()]
+        return text
+
+    def hits(self, labels: list[str], parse: ValueParser, anywhere: bool = True) -> list[Hit]:
+        """Every place a label stands with a parseable value, specific labels first."""
+        found: list[Hit] = []
+        for label in by_length(labels):
+            found.extend(self._hits_for(label, parse, label_at_start(label), Grade.found))
+        if anywhere and not found:
+            for label in by_length(labels):
+                found.extend(self._hits_for(label, parse, label_inside(label), Grade.low))
+        return found
+
+    def _hits_for(self, label: str, parse: ValueParser, pattern: re.Pattern[str], grade: Grade) -> list[Hit]:
+        found: list[Hit] = []
+        at_start = pattern.pattern.startswith("^")
+        for index, line in enumerate(self.lines):
+            for cell_index, cell in enumerate(line.cells):
+                match = pattern.match(cell) if at_start else pattern.search(cell)
+                if not match:
+                    continue
+                colon = ":" in match.group(0)
+                same_cell = bool(cell[match.end():].strip())
+                if parse.loose and not colon and (not at_start or (same_cell and _generic(label))):
+                    continue  # "Legen er ..." is a sentence, not the label "Legen"
+                hit = self._value_after(index, cell_index, match.end(), parse, grade)
+                if hit:
+                    hit.label = label
+                    found.append(hit)
+        return found
+
+    def _value_after(self, index: int, cell_index: int, offset: int, parse, grade: Grade) -> Hit | None:
+        """The value after a label: same cell, next cell, the cell below in a header row, or the next line."""
+        line = self.lines[index]
+        rest = self._cut(re.sub(r"^\s*\([^)]*\)[\s:]*", "", line.cells[cell_index][offset:]))
+        parsed = parse(rest) if rest.strip() else None
+        if parsed:
+            return Hit(parsed[0], parsed[1], index, line.where, line.bbox(cell_index), grade)
+        if rest.strip() and not _PLACEHOLDER.match(rest):
+            return None  # the label has a value of another kind: not this field
+        if self._is_header_row(line):
+            return self._value_below(index, cell_index, parse, grade)
+        for next_index in range(cell_index + 1, len(line.cells)):
+            text = line.cells[next_index]
+            if not text.strip():
+                continue
+            if self._is_label(text):
+                return None
+            parsed = parse(self._cut(text))
+            if parsed:
+                return Hit(parsed[0], parsed[1], index, line.where, line.bbox(next_index), grade)
+            return None
+        if index + 1 < len(self.lines) and len(line.cells) == 1:
+            below = self.lines[index + 1]
+            if below.cells and not self._is_label(below.cells[0]):
+                parsed = parse(self._cut(below.cells[0]))
+                if parsed:
+                    return Hit(parsed[0], parsed[1], index + 1, below.where, below.bbox(0), Grade.low)
+        return None
+
+    def _is_label(self, text: str) -> bool:
+        return self._start is not None and self._start.match(text) is not None
+
+    def _is_header_row(self, line: Line) -> bool:
+        """A row of labels whose values stand in the row below, column by column."""
+        return len(line.cells) >= 2 and sum(self._is_label(c) for c in line.cells) >= 2
+
+    def _value_below(self, index: int, cell_index: int, parse, grade: Grade) -> Hit | None:
+        if index + 1 >= len(self.lines):
+            return None
+        line, below = self.lines[index], self.lines[index + 1]
+        if self._is_header_row(below):
+            return None
+        target = aligned(line, cell_index, below)
+        if target is None:
+            return None
+        parsed = parse(self._cut(below.cells[target]))
+        if parsed:
+            return Hit(parsed[0], parsed[1], index + 1, below.where, below.bbox(target), grade)
+        return None
+
+    def find(self, labels: list[str], parse, near: int | None = None) -> Hit | None:
+        """The best hit: the most specific label; among equals, the one nearest `near`."""
+        found = self.hits(labels, parse)
+        if not found:
+            return None
+        if near is None:
+            return found[0]
+        same_label = [h for h in found if h.label == found[0].label and h.grade == found[0].grade]
+        return min(same_label, key=lambda h: abs(h.line_index - near))
+
+
+def _generic(label: str) -> bool:
+    """A short one-word label ("Lege", "Navn") also starts ordinary sentences."""
+    return " " not in label.strip() and len(label) < 12
+
+
+def aligned(line: Line, cell_index: int, below: Line) -> int | None:
+    """The cell below that stands under a cell: by horizontal overlap, else by position in the row."""
+    box = line.bbox(cell_index)
+    boxes = below.bboxes
+    if box and boxes and all(boxes):
+        overlaps = [min(box[2], b[2]) - max(box[0], b[0]) for b in boxes]  # type: ignore[index]
+        best = max(range(len(boxes)), key=lambda i: overlaps[i])
+        return best if overlaps[best] > 0 or abs(boxes[best][0] - box[0]) < 3 else None  # type: ignore[index]
+    return cell_index if len(below.cells) == len(line.cells) else None

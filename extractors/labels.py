@@ -1,0 +1,98 @@
+"""The label tables of labels.yaml, loaded once, and how a label matches text.
+
+A label matches regardless of case, colons, dots, hyphens and spacing, and
+only as whole words, so "Lege" does not match "Legevakt".
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from extractors.values import clean_text
+
+_LABELS_FILE = Path(__file__).with_name("labels.yaml")
+_WORD = r"[\wæøåÆØÅ]"
+
+
+@lru_cache(maxsize=1)
+def tables() -> dict[str, Any]:
+    return yaml.safe_load(_LABELS_FILE.read_text(encoding="utf-8"))
+
+
+def _token(token: str) -> str:
+    """A label word, allowing one space where a table cell wrapped it ("Helsepersonell nummer")."""
+    if len(token) < 8:
+        return re.escape(token)
+    return r"\s?".join(re.escape(c) for c in token)
+
+
+def _label_body(label: str) -> str:
+    tokens = [t for t in re.split(r"[\s.\-:/()]+", label) if t]
+    return r"[\s.\-/()]*".join(_token(t) for t in tokens)
+
+
+@lru_cache(maxsize=None)
+def label_at_start(label: str) -> re.Pattern[str]:
+    """The label at the start of a cell, with its trailing colon or dots."""
+    return re.compile(r"^\s*" + _label_body(label) + r"\.?(?!" + _WORD + r")[\s.:\-–]*", re.IGNORECASE)
+
+
+@lru_cache(maxsize=None)
+def label_inside(label: str) -> re.Pattern[str]:
+    """The label anywhere in a cell, as whole words, followed by a colon or a space."""
+    return re.compile(r"(?<!" + _WORD + r")" + _label_body(label) + r"\.?(?!" + _WORD + r")[\s.:\-–]*",
+                      re.IGNORECASE)
+
+
+def by_length(labels: list[str]) -> list[str]:
+    """Longest label first: the specific one wins over the generic one."""
+    return sorted(labels, key=len, reverse=True)
+
+
+def normalise_header(text: object) -> str:
+    """A header cell as a comparable key: lower case, no punctuation or units."""
+    cleaned = clean_text(text).lower()
+    cleaned = re.sub(r"\((?:kr|nok|kr/t|kr/time|åååå-mm)\)", "", cleaned)
+    cleaned = re.sub(r"[^\wæøå%]+", " ", cleaned)
+    return cleaned.strip()
+
+
+def header_matches(cell: object, synonyms: list[str]) -> str | None:
+    """The synonym a header cell says, exact after normalising; else None."""
+    key = normalise_header(cell)
+    if not key:
+        return None
+    for synonym in by_length(synonyms):
+        if key == normalise_header(synonym):
+            return synonym
+    return None
+
+
+def header_starts_with(cell: object, synonyms: list[str]) -> str | None:
+    """The synonym a header cell begins with (a weaker match, e.g. "Søknadsbeløp 2024")."""
+    key = normalise_header(cell)
+    for synonym in by_length(synonyms):
+        syn = normalise_header(synonym)
+        if syn and (key.startswith(syn + " ") or key.endswith(" " + syn)):
+            return synonym
+    return None
+
+
+def header_has_words(cell: object, rules: list[dict[str, list[str]]]) -> int:
+    """How well a header's words fit a column's keyword rules (0 = not at all).
+
+    Stems match the start of a word ("veiled" matches "veiledning"), in any
+    order; a rule with more words fits better.
+    """
+    words = normalise_header(cell).split()
+    best = 0
+    for rule in rules:
+        has = all(any(w.startswith(stem) for w in words) for stem in rule.get("all", []))
+        has_not = any(any(w.startswith(stem) for w in words) for stem in rule.get("none", []))
+        if has and not has_not:
+            best = max(best, len(rule.get("all", [])))
+    return best

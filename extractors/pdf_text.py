@@ -1,0 +1,90 @@
+"""A PDF's text layer as lines of cells, page by page (pdfplumber).
+
+Words on one baseline form a line; a gap wider than about one character
+height starts a new cell, so both ruled tables and label/value columns become
+cells without knowing the layout.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pdfplumber
+
+from extractors.fields import Line
+
+_SAME_LINE = 3.0  # points of vertical tolerance between words of one line
+
+
+def pdf_lines(path: Path) -> tuple[list[Line], int]:
+    """The lines of every page and the page count; raises what pdfplumber raises."""
+    lines: list[Line] = []
+    with pdfplumber.open(path) as pdf:
+        pages = len(pdf.pages)
+        for number, page in enumerate(pdf.pages, start=1):
+            words = page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False, use_text_flow=False)
+            lines.extend(_group(words, f"s. {number}"))
+    return lines, pages
+
+
+def _group(words: list[dict], where: str) -> list[Line]:
+    rows: list[list[dict]] = []
+    for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
+        if rows and abs(rows[-1][0]["top"] - word["top"]) <= _SAME_LINE:
+            rows[-1].append(word)
+        else:
+            rows.append([word])
+    return _join_wrapped_cells([_line(sorted(row, key=lambda w: w["x0"]), where) for row in rows])
+
+
+def _join_wrapped_cells(lines: list[Line]) -> list[Line]:
+    """A table cell that wraps ("Helsepersonell-" / "nummer") continues on the line below.
+
+    The lower line is a continuation when it has fewer cells than the line
+    above, every one of them starts where a cell above starts, and it
+    follows closely; its text joins the cell above.
+    """
+    joined: list[Line] = []
+    for line in lines:
+        above = joined[-1] if joined else None
+        if above is not None and _continues(above, line):
+            for cell, box in zip(line.cells, line.bboxes):
+                target = next(i for i, b in enumerate(above.bboxes) if b and abs(b[0] - box[0]) < 2)
+                above.cells[target] = _join(above.cells[target], cell)
+                old = above.bboxes[target]
+                above.bboxes[target] = (old[0], old[1], max(old[2], box[2]), box[3])
+            continue
+        joined.append(line)
+    return joined
+
+
+def _continues(above: Line, line: Line) -> bool:
+    if len(above.cells) < 2 or len(line.cells) >= len(above.cells):
+        return False
+    starts = [b[0] for b in above.bboxes if b]
+    if not all(box and any(abs(box[0] - x) < 2 for x in starts) for box in line.bboxes):
+        return False
+    height = max(b[3] - b[1] for b in above.bboxes if b)
+    return line.bboxes[0][1] - max(b[3] for b in above.bboxes if b) < 0.8 * height
+
+
+def _join(first: str, second: str) -> str:
+    """Cells wrap at spaces or inside a word; a space is kept and labels tolerate it."""
+    if first.endswith("-") and second[:1].islower():
+        return first[:-1] + second
+    return f"{first} {second}"
+
+
+def _line(words: list[dict], where: str) -> Line:
+    cells: list[list[dict]] = [[words[0]]]
+    for prev, word in zip(words, words[1:]):
+        height = max(prev["bottom"] - prev["top"], 4.0)
+        if word["x0"] - prev["x1"] > 0.9 * height:
+            cells.append([word])
+        else:
+            cells[-1].append(word)
+    return Line(
+        cells=[" ".join(w["text"] for w in cell) for cell in cells],
+        where=where,
+        bboxes=[(round(cell[0]["x0"], 1), round(min(w["top"] for w in cell), 1),
+                 round(cell[-1]["x1"], 1), round(max(w["bottom"] for w in cell), 1)) for cell in cells],
+    )

@@ -1,0 +1,388 @@
+"""The budget (regime A) or claim (regime B) spreadsheet read by its header row.
+
+The header row is searched in the first rows of every sheet by the column
+synonyms in labels.yaml, so title rows, column order, extra and hidden
+columns do not matter. Rows under it are doctors (or doctor-months) until a
+total row ("Sum", "Totalt"). Sums are recomputed from their parts; a stored
+sum that differs is an ArithmeticMismatch and the recomputed one is used.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from extractors.labels import header_has_words, header_matches, header_starts_with, normalise_header, tables
+from extractors.models import BudgetRecord, BudgetRow, ClaimRow, Evidence, Extracted, Grade
+from extractors.values import clean_text, parse_hpr, parse_month, parse_position
+from extractors.workbook import Cell, Workbook, evidence_value
+
+HEADER_SEARCH_ROWS = 30
+_TOLERANCE = Decimal("0.005")
+
+
+@dataclass
+class Table:
+    sheet: str
+    header_row: int
+    columns: dict[str, int]  # field -> column number (1-based)
+    score: int = 0
+
+
+@dataclass
+class Row:
+    number: int
+    cells: dict[str, Cell] = field(default_factory=dict)
+
+
+def _spec() -> dict[str, Any]:
+    return tables()["budget"]
+
+
+def read_budget(book: Workbook) -> BudgetRecord:
+    spec = _spec()
+    a_columns = {**spec["regime_a"]["columns"], **{f"cost:{k}": v for k, v in spec["regime_a"]["costs"].items()}}
+    table_a = _best_table(book, a_columns, spec["regime_a"]["keywords"], spec["regime_a"]["sheets"], _is_regime_a)
+    table_b = _best_table(book, spec["regime_b"]["columns"], spec["regime_b"]["keywords"],
+                          spec["regime_b"]["sheets"], _is_regime_b)
+    if table_b and (not table_a or table_b.score >= table_a.score):
+        record = _read_claims(book, table_b)
+    elif table_a:
+        record = _read_budget_rows(book, table_a)
+    else:
+        record = BudgetRecord()
+    record.arithmetic = list(book.mismatches.values())
+    return record
+
+
+def _is_regime_a(columns: dict[str, int]) -> bool:
+    has_doctor = "doctor_name" in columns or "hpr_number" in columns
+    has_money = any(k in columns for k in ("requested", "total_cost", "cofunding"))
+    return has_doctor and has_money
+
+
+def _is_regime_b(columns: dict[str, int]) -> bool:
+    has_hours = any(k in columns for k in ("absence_hours", "supervision_hours", "absence_rate"))
+    return "month" in columns and has_hours
+
+
+def _match_header_row(row: list[object], synonyms: dict[str, list[str]], keywords: dict[str, list],
+                      hidden: set[int]) -> dict[str, int]:
+    """Each header cell to the field it names: exact synonym, then its keywords, then a synonym prefix.
+
+    A field named by several columns takes the best-named visible one.
+    """
+    candidates: dict[str, list[tuple[bool, int, int]]] = {}
+    for index, cell in enumerate(row, start=1):
+        if not isinstance(cell, str) or not cell.strip():
+            continue
+        best = _exact_or_prefix(cell, synonyms, header_matches, 3000)
+        if best is None:
+            for name, rules in keywords.items():
+                fit = header_has_words(cell, rules)
+                if fit and (best is None or 2000 + fit > best[0]):
+                    best = (2000 + fit, name)
+        if best is None:
+            best = _exact_or_prefix(cell, synonyms, header_starts_with, 1000)
+        if best:
+            candidates.setdefault(best[1], []).append((index in hidden, -best[0], index))
+    return {name: sorted(options)[0][2] for name, options in candidates.items()}
+
+
+def _exact_or_prefix(cell: str, synonyms: dict[str, list[str]], matcher, base: int) -> tuple[int, str] | None:
+    best: tuple[int, str] | None = None
+    for name, words in synonyms.items():
+        hit = matcher(cell, words)
+        score = base + len(normalise_header(hit)) if hit else 0
+        if hit and (best is None or score > best[0]):
+            best = (score, name)
+    return best
+
+
+def _best_table(book: Workbook, synonyms: dict[str, list[str]], keywords: dict[str, list], preferred: list[str],
+                usable) -> Table | None:
+    best: Table | None = None
+    for sheet in book.sheet_names:
+        hidden = book.hidden_columns(sheet)
+        bonus = 5 if header_matches(sheet, preferred) else 0
+        for number, row in enumerate(book.grid(sheet, rows=HEADER_SEARCH_ROWS), start=1):
+            columns = _match_header_row(row, synonyms, keywords, hidden)
+            if not usable(columns):
+                continue
+            table = Table(sheet, number, columns, score=len(columns) + bonus)
+            if best is None or table.score > best.score:
+                best = table
+    return best
+
+
+def _is_total_label(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    text = normalise_header(value)
+    synonyms = [normalise_header(s) for s in _spec()["regime_a"]["total_row"]]
+    return text in synonyms or re.match(r"^(sum|totalt?|i alt)\b", text) is not None
+
+
+def _rows(book: Workbook, table: Table, key_fields: tuple[str, ...]) -> tuple[list[Row], Row | None]:
+    """The data rows under the header and the total row, blank rows skipped."""
+    max_row, max_col = book.size(table.sheet)
+    first_data_col = min(table.columns.values())
+    rows: list[Row] = []
+    for number in range(table.header_row + 1, max_row + 1):
+        row = Row(number, {name: book.cell(table.sheet, number, col) for name, col in table.columns.items()})
+        values = [c.value for c in row.cells.values()]
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            continue
+        label_cells = [row.cells[k].value for k in key_fields if k in row.cells]
+        label_cells += [book.cell(table.sheet, number, col).value for col in range(1, first_data_col + 1)]
+        if any(_is_total_label(v) for v in label_cells):
+            return rows, row
+        if not any(_has_text(row.cells.get(k)) for k in key_fields):
+            if rows and any(isinstance(v, (int, float, Decimal)) for v in values):
+                return rows, row  # an unlabelled sum row under the doctors
+            continue
+        rows.append(row)
+    return rows, None
+
+
+def _has_text(cell: Cell | None) -> bool:
+    return cell is not None and cell.value is not None and clean_text(cell.value) != ""
+
+
+def _where(table: Table, cell: Cell) -> str:
+    return f"{table.sheet}!{cell.coord}"
+
+
+def _money(book: Workbook, table: Table, row: Row, name: str) -> Extracted[Decimal]:
+    cell = row.cells.get(name)
+    if cell is None:
+        return Extracted()
+    value = book.safe_number(table.sheet, cell)
+    evidence = Evidence(file=book.file, where=_where(table, cell), value=evidence_value(cell.value))
+    if value is None:
+        return Extracted(evidence=evidence) if _has_text(cell) else Extracted()
+    return Extracted(value=value, grade=Grade.found, evidence=evidence)
+
+
+def _text(book: Workbook, table: Table, row: Row, name: str) -> Extracted[str]:
+    cell = row.cells.get(name)
+    if not _has_text(cell):
+        return Extracted()
+    return Extracted(value=clean_text(cell.value), grade=Grade.found,
+                     evidence=Evidence(file=book.file, where=_where(table, cell), value=evidence_value(cell.value)))
+
+
+def _hpr(book: Workbook, table: Table, row: Row) -> Extracted[str]:
+    cell = row.cells.get("hpr_number")
+    if not _has_text(cell):
+        return Extracted()
+    hpr = parse_hpr(cell.value)
+    evidence = Evidence(file=book.file, where=_where(table, cell), value=evidence_value(cell.value))
+    if hpr is None:
+        return Extracted(evidence=evidence)
+    grade = Grade.found if re.fullmatch(r"\d{7,9}", hpr) else Grade.low
+    return Extracted(value=hpr, grade=grade, evidence=evidence)
+
+
+def _check_sum(book: Workbook, table: Table, target: Extracted[Decimal], cell: Cell | None,
+               parts: list[Decimal]) -> Extracted[Decimal]:
+    """A typed-in sum is compared with its parts; formulas were already recomputed by the workbook."""
+    if cell is None or cell.formula or target.value is None or not parts:
+        return target
+    recomputed = sum(parts, Decimal(0))
+    if abs(recomputed - target.value) > _TOLERANCE:
+        book.note_mismatch(table.sheet, cell.coord, target.value, recomputed, cell.value)
+        return Extracted(value=recomputed, grade=Grade.low, evidence=target.evidence)
+    return target
+
+
+def _read_budget_rows(book: Workbook, table: Table) -> BudgetRecord:
+    rows, total = _rows(book, table, ("doctor_name", "hpr_number"))
+    record = BudgetRecord(regime="A")
+    for row in rows:
+        budget_row = BudgetRow(
+            doctor_name=_text(book, table, row, "doctor_name"),
+            hpr_number=_hpr(book, table, row),
+            position=_position(book, table, row),
+            costs={name.split(":", 1)[1]: _money(book, table, row, name)
+                   for name in table.columns if name.startswith("cost:")},
+            cofunding=_money(book, table, row, "cofunding"),
+            requested=_money(book, table, row, "requested"),
+        )
+        parts = [c.value for c in budget_row.costs.values() if c.value is not None]
+        budget_row.total_cost = _check_sum(book, table, _money(book, table, row, "total_cost"),
+                                           row.cells.get("total_cost"), parts)
+        if not budget_row.total_cost.found and parts:
+            budget_row.total_cost = _range_sum(book, table, row, parts)
+        record.rows.append(budget_row)
+    requested = [r.requested.value for r in record.rows if r.requested.value is not None]
+    if total is not None and "requested" in total.cells:
+        record.total_requested = _check_sum(book, table, _money(book, table, total, "requested"),
+                                            total.cells["requested"], requested)
+    if not record.total_requested.found and requested and "requested" in table.columns:
+        record.total_requested = _column_sum(book, table, rows, "requested", requested)
+    return record
+
+
+def _position(book: Workbook, table: Table, row: Row) -> Extracted:
+    cell = row.cells.get("position")
+    if not _has_text(cell):
+        return Extracted()
+    evidence = Evidence(file=book.file, where=_where(table, cell), value=evidence_value(cell.value))
+    position = parse_position(cell.value)
+    return Extracted(value=position, grade=Grade.found if position else Grade.missing, evidence=evidence)
+
+
+def _range_sum(book: Workbook, table: Table, row: Row, parts: list[Decimal]) -> Extracted[Decimal]:
+    cost_cells = [row.cells[n].coord for n in table.columns if n.startswith("cost:")]
+    where = f"{table.sheet}!{cost_cells[0]}:{cost_cells[-1]}"
+    return Extracted(value=sum(parts, Decimal(0)), grade=Grade.low,
+                     evidence=Evidence(file=book.file, where=where, value=None))
+
+
+def _column_sum(book: Workbook, table: Table, rows: list[Row], name: str, parts: list[Decimal]) -> Extracted[Decimal]:
+    where = f"{table.sheet}!{rows[0].cells[name].coord}:{rows[-1].cells[name].coord}"
+    return Extracted(value=sum(parts, Decimal(0)), grade=Grade.low,
+                     evidence=Evidence(file=book.file, where=where, value=None))
+
+
+def _read_claims(book: Workbook, table: Table) -> BudgetRecord:
+    rows, _total = _rows(book, table, ("hpr_number", "doctor_name", "month"))
+    record = BudgetRecord(regime="B")
+    previous: ClaimRow | None = None
+    for row in rows:
+        claim = ClaimRow(
+            hpr_number=_hpr(book, table, row),
+            doctor_name=_text(book, table, row, "doctor_name"),
+            month=_month(book, table, row),
+            absence_hours=_money(book, table, row, "absence_hours"),
+            absence_rate=_money(book, table, row, "absence_rate"),
+            supervision_hours=_money(book, table, row, "supervision_hours"),
+            supervision_rate=_money(book, table, row, "supervision_rate"),
+            learning_costs=_money(book, table, row, "learning_costs"),
+        )
+        if previous is not None:
+            _carry_down(claim, previous)
+        claim.total = _check_sum(book, table, _money(book, table, row, "total"), row.cells.get("total"),
+                                 _claim_parts(claim))
+        record.claims.append(claim)
+        previous = claim
+    _read_summary(book, table, record)
+    return record
+
+
+def _carry_down(claim: ClaimRow, previous: ClaimRow) -> None:
+    """A doctor's HPR and name written once, on the first of their month rows, hold for the rows under it."""
+    if not claim.hpr_number.found and not claim.doctor_name.found:
+        claim.hpr_number = previous.hpr_number.model_copy(update={"grade": Grade.low})
+        claim.doctor_name = previous.doctor_name.model_copy(update={"grade": Grade.low})
+
+
+def _claim_parts(claim: ClaimRow) -> list[Decimal]:
+    parts: list[Decimal] = []
+    for hours, rate in ((claim.absence_hours, claim.absence_rate), (claim.supervision_hours, claim.supervision_rate)):
+        if hours.value is not None and rate.value is not None:
+            parts.append(hours.value * rate.value)
+        elif hours.value:
+            return []  # hours without a rate: nothing to recompute from
+    if claim.learning_costs.value is not None:
+        parts.append(claim.learning_costs.value)
+    return parts
+
+
+def _month(book: Workbook, table: Table, row: Row) -> Extracted[str]:
+    cell = row.cells.get("month")
+    if not _has_text(cell):
+        return Extracted()
+    evidence = Evidence(file=book.file, where=_where(table, cell), value=evidence_value(cell.value))
+    month = parse_month(cell.value)
+    return Extracted(value=month, grade=Grade.found if month else Grade.missing, evidence=evidence)
+
+
+def _read_summary(book: Workbook, claims: Table, record: BudgetRecord) -> None:
+    spec = _spec()["summary"]
+    sheets = [s for s in book.sheet_names if header_matches(s, spec["sheets"])] or \
+        [s for s in book.sheet_names if s != claims.sheet]
+    for sheet in sheets:
+        supplement_table = _best_table(book, {"hpr_number": _spec()["regime_b"]["columns"]["hpr_number"],
+                                              "district_supplement": spec["district_supplement"]},
+                                       {}, [sheet], lambda c: len(c) == 2)
+        if supplement_table and supplement_table.sheet == sheet:
+            rows, _ = _rows(book, supplement_table, ("hpr_number",))
+            for row in rows:
+                hpr = _hpr(book, supplement_table, row)
+                amount = _money(book, supplement_table, row, "district_supplement")
+                if hpr.value and amount.found:
+                    record.district_supplement[hpr.value] = amount
+        labelled = _labelled_numbers(book, sheet)
+        for hpr, amount in labelled.pop("district_supplement", {}).items():
+            record.district_supplement.setdefault(hpr, amount)
+        for name in ("facilitation", "total_claimed"):
+            hits = labelled.get(name, {})
+            if hits and not getattr(record, name).found:
+                setattr(record, name, next(iter(hits.values())))
+
+
+def _labelled_numbers(book: Workbook, sheet: str) -> dict[str, dict[str, Extracted[Decimal]]]:
+    """Label-and-value rows: "Tilrettelegging | 12 000", "Distriktstillegg | 1234567 | 100 000".
+
+    Each field takes its best-named label on the sheet (exact before prefix,
+    longer synonym first); district supplements are kept per HPR on their row.
+    """
+    spec = _spec()["summary"]
+    max_row, max_col = book.size(sheet)
+    found: dict[str, dict[str, Extracted[Decimal]]] = {}
+    best: dict[str, int] = {}
+    for number in range(1, max_row + 1):
+        cells = [book.cell(sheet, number, col) for col in range(1, max_col + 1)]
+        for index, cell in enumerate(cells):
+            if not isinstance(cell.value, str):
+                continue
+            for name in ("district_supplement", "facilitation", "total_claimed"):
+                score = _label_score(cell.value, spec[name])
+                if not score:
+                    continue
+                amount = _first_number_right(book, sheet, cells[index + 1:], name == "district_supplement")
+                if amount is None:
+                    continue
+                if name == "district_supplement":
+                    hpr = _hpr_in(cells)
+                    if hpr:
+                        found.setdefault(name, {}).setdefault(hpr, amount)
+                elif score >= best.get(name, 0):
+                    best[name] = score
+                    found[name] = {"": amount}
+                break
+    return found
+
+
+def _label_score(text: str, synonyms: list[str]) -> int:
+    exact = header_matches(text, synonyms)
+    if exact:
+        return 2000 + len(exact)
+    prefix = header_starts_with(text, synonyms)
+    return 1000 + len(prefix) if prefix else 0
+
+
+def _first_number_right(book: Workbook, sheet: str, cells: list[Cell], skip_hpr: bool) -> Extracted[Decimal] | None:
+    for cell in cells:
+        if skip_hpr and _looks_like_hpr(cell.value):
+            continue
+        value = book.safe_number(sheet, cell)
+        if value is not None:
+            return Extracted(value=value, grade=Grade.found,
+                             evidence=Evidence(file=book.file, where=f"{sheet}!{cell.coord}",
+                                               value=evidence_value(cell.value)))
+    return None
+
+
+def _looks_like_hpr(value: object) -> bool:
+    return isinstance(value, (int, str)) and re.fullmatch(r"\d{7,9}", str(value).strip()) is not None
+
+
+def _hpr_in(cells: list[Cell]) -> str | None:
+    for cell in cells:
+        if _looks_like_hpr(cell.value):
+            return str(cell.value).strip()
+    return None

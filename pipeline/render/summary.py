@@ -1,0 +1,33 @@
+"""summary.html: one application on one page, for a caseworker who has two minutes."""
+from __future__ import annotations
+
+from pipeline.render.actions import next_step
+from pipeline.render.amounts import OTHER_LABEL, other_amounts
+from pipeline.render.environment import environment
+from pipeline.result import FindingResult, Result
+
+SEVERITY_ORDER = ("review", "reject", "reduce", "warning", "info")
+
+
+def render_summary(result: Result) -> str:
+    """Status and amount first, then what must be done, then the evidence behind it."""
+    return environment().get_template("summary.html.j2").render(**summary_context(result))
+
+
+def summary_context(result: Result) -> dict:
+    findings = sorted_findings(result.findings)
+    return {
+        "r": result,
+        "to_do": [f for f in findings if f.severity == "review"],
+        "other_findings": [f for f in findings if f.severity != "review"],
+        "other": other_amounts(result),
+        "other_label": OTHER_LABEL,
+        "next_step": next_step,
+        "doctor_names": {d.hpr_number: d.name for d in result.doctors if d.hpr_number},
+    }
+
+
+def sorted_findings(findings: list[FindingResult]) -> list[FindingResult]:
+    """Most decisive first: what stops the case, then what refuses, reduces, warns, informs."""
+    rank = {s: i for i, s in enumerate(SEVERITY_ORDER)}
+    return sorted(findings, key=lambda f: rank.get(f.severity, len(rank)))

@@ -1,0 +1,126 @@
+"""The agreement: a fastlegeavtale (regime A) or an ALIS-avtale on the directorate's template (B).
+
+Drawn through a writer (pdf_doc or docx_doc): mostly PDF, sometimes Word.
+"""
+from __future__ import annotations
+
+import random
+from datetime import date
+
+from samples.generator import variation as v
+from samples.generator.docx_doc import DocxBuilder
+from samples.generator.pdf_doc import PdfBuilder
+from samples.generator.plan import Doctor, Submission
+
+AGENCIES = ("Legevikar Nord AS", "Medvikar AS", "Akuttlegene AS")
+
+
+def _date(d: date | None, style: str) -> str:
+    return v.fmt_date(d, style) if d else ""
+
+
+def _doctor_fields(rng: random.Random, sub: Submission, d: Doctor, style: str) -> list[tuple[str, str]]:
+    pairs = [
+        (v.label(rng, "doctor_name"), d.name),
+        (v.label(rng, "hpr_number"), d.hpr),
+        (v.label(rng, "position"), d.position_label),
+        (v.label(rng, "position_percent"), v.percent(rng, d.percent)),
+        (v.label(rng, "employment_start"), v.fmt_date(d.employment_start, style)),
+    ]
+    if d.employment_end:
+        pairs.append((v.label(rng, "employment_end"), v.fmt_date(d.employment_end, style)))
+    if d.effective_from:
+        pairs.append((v.label(rng, "effective_from"), v.fmt_date(d.effective_from, style)))
+    return pairs
+
+
+def _kommune_fields(rng: random.Random, sub: Submission, with_orgnr: bool) -> list[tuple[str, str]]:
+    pairs = [(v.label(rng, "municipality_name"), sub.kommune.name)]
+    if with_orgnr:
+        pairs.append((v.label(rng, "org_number"), sub.kommune.org_number))
+    return pairs
+
+
+def _signatures(rng: random.Random, pdf: PdfBuilder | DocxBuilder, sub: Submission, d: Doctor, style: str) -> None:
+    """Two signature dates in one of three layouts; an unsigned party leaves the date blank."""
+    place = sub.kommune.name.replace(" kommune", "")
+    muni, doc = _date(d.signed_municipality, style), _date(d.signed_doctor, style)
+    layout = rng.randrange(3)
+    pdf.heading("Underskrifter")
+    if layout == 0:
+        pdf.para(f"For kommunen – dato: {muni or '____________'}")
+        pdf.para("Underskrift: ______________________")
+        pdf.para(f"Legen – dato: {doc or '____________'}")
+        pdf.para("Underskrift: ______________________")
+    elif layout == 1:
+        pdf.table([["", "For kommunen", "Legen"], ["Sted og dato", f"{place}, {muni}" if muni else "",
+                   f"{place}, {doc}" if doc else ""], ["Underskrift", "", ""]], header=True, widths=[35, 65, 65])
+    else:
+        pdf.para("Underskrift kommunen")
+        pdf.para(f"Sted/dato: {place + ', ' + muni if muni else '__________'}")
+        pdf.para("Underskrift lege i spesialisering")
+        pdf.para(f"Sted/dato: {place + ', ' + doc if doc else '__________'}")
+
+
+def fastlegeavtale(rng: random.Random, sub: Submission, d: Doctor, pdf: PdfBuilder | DocxBuilder) -> bytes:
+    style = v.date_style(rng)
+    pdf.title(rng.choice(["Fastlegeavtale", "Individuell fastlegeavtale", "FASTLEGEAVTALE – individuell avtale"]))
+    pdf.para(f"Avtale mellom {sub.kommune.name} og lege om deltakelse i fastlegeordningen, jf. "
+             "fastlegeforskriften og rammeavtalen mellom KS og Den norske legeforening (ASA 4310).")
+    as_table = rng.random() < 0.5
+    pdf.heading("1 Avtaleparter")
+    pdf.fields(_kommune_fields(rng, sub, d.shows_orgnr) + _doctor_fields(rng, sub, d, style), as_table)
+    pdf.heading("2 Praksis og liste")
+    pdf.para(f"Legen driver praksis ved {sub.kommune.name.replace(' kommune', '')} legesenter med en "
+             f"listelengde på {rng.randrange(600, 1400, 50)} personer.")
+    pdf.heading("3 Spesialisering i allmennmedisin")
+    pdf.para("Legen er allmennlege i spesialisering (ALIS). Kommunen legger til rette for veiledning, "
+             "supervisjon og kurs i tråd med legens individuelle utdanningsplan.")
+    _signatures(rng, pdf, sub, d, style)
+    return pdf.bytes()
+
+
+def alis_avtale(rng: random.Random, sub: Submission, d: Doctor, pdf: PdfBuilder | DocxBuilder) -> bytes:
+    style = v.date_style(rng)
+    pdf.title("ALIS-avtale")
+    pdf.heading("1 Bakgrunn og rammer for avtalen")
+    pdf.heading("1.1 Formål")
+    pdf.para("Formålet med ALIS-avtalen er å skape forutsigbarhet og trygghet gjennom spesialistutdanningen i "
+             "allmennmedisin. Avtalen er tilpasset Helsedirektoratets tilskuddsregelverk Nasjonal ALIS og veiledning.")
+    pdf.heading("1.2 Varighet")
+    pdf.para("Avtalen gjelder under spesialistutdanningen og mens ALIS har tjenestetid i kommunal helse- og "
+             "omsorgstjeneste. Avtalen opphører automatisk fra samme tidspunkt som legen eventuelt fratrer sin "
+             "stilling/fastlegeavtale/vikaravtale/introduksjonsavtale.")
+    pdf.heading("2 Avtaleparter")
+    pdf.para("Parter i avtalen er kommunen og allmennlege i spesialisering i allmennmedisin (ALIS).")
+    kommune_head = [v.label(rng, "municipality_name", colon=False), v.label(rng, "contact", colon=False)]
+    pdf.table([kommune_head, [sub.kommune.name, sub.contact]], header=True, widths=[80, 80])
+    if d.shows_orgnr:
+        pdf.para(f"{v.label(rng, 'org_number')} {sub.kommune.org_number}")
+    head = [v.label(rng, "doctor_name", colon=False), v.label(rng, "hpr_number", colon=False),
+            v.label(rng, "workplace", colon=False), v.label(rng, "position", colon=False)]
+    workplace = f"{sub.kommune.name.replace(' kommune', '')} legesenter"
+    pdf.table([head, [d.name, d.hpr, workplace, d.position_label]], header=True, widths=[45, 30, 45, 45])
+    rest = _doctor_fields(rng, sub, d, style)[3:]
+    pdf.fields(rest, rng.random() < 0.5)
+    if d.agency_statement is True:
+        pdf.para(f"Legen er ansatt gjennom vikarbyrå ({rng.choice(AGENCIES)}) og leies inn til kommunen.")
+    elif d.agency_statement is False:
+        pdf.para("Legen er ikke ansatt gjennom vikarbyrå.")
+    pdf.heading("3 Innhold i spesialiseringsløpet")
+    pdf.para("Kommunen sørger for veileder, supervisjon og permisjon med lønn til obligatoriske kurs.")
+    pdf.heading("4 Økonomi")
+    pdf.heading("4.1 Kompensasjon")
+    pdf.para("Kommunen kompenserer ALIS for fravær fra praksis til læringsaktiviteter etter Helsedirektoratets "
+             "veiledende satser. ALIS-avtalen gjelder fra signering, og det kan ikke søkes tilskudd for periode før "
+             "signeringsdato.")
+    _signatures(rng, pdf, sub, d, style)
+    return pdf.bytes()
+
+
+def render(rng: random.Random, sub: Submission, d: Doctor) -> tuple[bytes, str]:
+    """The file and its extension: PDF nine times in ten, else Word."""
+    as_pdf = rng.random() < 0.9
+    writer = PdfBuilder(embedded_font=rng.random() < 0.25) if as_pdf else DocxBuilder()
+    draw = fastlegeavtale if sub.regime == "A" else alis_avtale
+    return draw(rng, sub, d, writer), "pdf" if as_pdf else "docx"

@@ -1,0 +1,236 @@
+"""The one budget (regime A) or claim (regime B) spreadsheet.
+
+Layout varies per DOCUMENTS.md: title rows, merged title, blank rows, header
+not in row 1, columns in another order, extra and hidden columns, a total row.
+Cells come in one of four modes, recorded in the truth:
+"formulas" (sums as formulas with no stored value, as openpyxl writes them),
+"cached" (formulas with stored values, as Excel saves them), "stale" (one
+stored value disagrees with its formula) and "values" (plain numbers, as an
+export writes them; some such files hold amounts as text like "240 000").
+"""
+from __future__ import annotations
+
+import io
+import random
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from samples.generator import variation as v
+from samples.generator.office_zip import normalised, with_cached_values
+from samples.generator.plan import COST_COLUMNS, Doctor, Submission
+
+MODES = (("formulas", 50), ("cached", 20), ("stale", 5), ("values", 25))
+HEADERS_A = {
+    "name": ("Navn", "Navn på lege", "Lege"),
+    "hpr": ("HPR-nr.", "HPR nr", "HPR-nummer", "Helsepersonellnummer"),
+    "position": ("Stilling", "Stillingstype"),
+    "veiledning": ("Veiledning", "Kostnader veiledning"),
+    "vikar ved fravær": ("Vikar ved fravær", "Vikarutgifter ved fravær"),
+    "kurs": ("Kurs", "Kursutgifter"),
+    "nettverkssamlinger": ("Nettverkssamlinger",),
+    "kompensasjon for kortere liste": ("Kompensasjon for kortere liste", "Komp. redusert liste"),
+    "andre tiltak": ("Andre tiltak",),
+    "total": ("Sum kostnader", "Totale kostnader"),
+    "cofunding": ("Kommunal egenfinansiering", "Kommunens andel"),
+    "requested": ("Søknadsbeløp", "Omsøkt beløp", "Søkt tilskudd"),
+}
+HEADERS_B = {
+    "hpr": ("HPR", "HPR-nr.", "HPR nr"),
+    "name": ("Navn", "Navn på lege"),
+    "month": ("Måned", "Periode (måned)"),
+    "absence_hours": ("Fraværstimer", "Timer fravær"),
+    "absence_rate": ("Sats fravær", "Sats per time fravær"),
+    "supervision_hours": ("Veiledningstimer", "Timer veiledning"),
+    "supervision_rate": ("Sats veiledning", "Sats per time veiledning"),
+    "learning_costs": ("Læringsaktiviteter kostnad", "Kostnad læringsaktiviteter"),
+    "total": ("Sum", "Sum måned"),
+}
+EXTRA_COLUMNS = ("Merknad", "Kommentar", "Intern ref.")
+
+
+@dataclass
+class Formula:
+    """A formula and the value it computes to (stored only in some modes)."""
+
+    text: str
+    value: Decimal
+
+
+@dataclass
+class _Style:
+    mode: str
+    text_numbers: bool
+    cached: dict[int, dict[str, object]] = field(default_factory=dict)
+
+
+class _Sheet:
+    """Writes rows below optional title rows; formulas or plain values by the style's mode."""
+
+    def __init__(self, rng: random.Random, ws: Worksheet, index: int, style: _Style, title: str, width: int):
+        self.rng, self.ws, self.style, self.row = rng, ws, style, 1
+        self.cached = style.cached.setdefault(index, {})
+        if rng.random() < 0.75:
+            ws.cell(1, 1, title)
+            if rng.random() < 0.6:
+                ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(2, width))
+            self.row = 2 + rng.randint(0, 2)
+
+    def _money(self, value: Decimal) -> object:
+        if self.style.text_numbers:
+            return v.money(self.rng, value)
+        return int(value) if value == value.to_integral_value() else float(value)
+
+    def write(self, values: list[object]) -> int:
+        for col, value in enumerate(values, start=1):
+            if value is None:
+                continue
+            if isinstance(value, Formula) and self.style.mode != "values":
+                cell = self.ws.cell(self.row, col, "=" + value.text)
+                self.cached[cell.coordinate] = self._number(value.value)
+                continue
+            if isinstance(value, Formula):
+                value = value.value
+            cell = self.ws.cell(self.row, col, self._money(value) if isinstance(value, Decimal) else value)
+            if hasattr(value, "year"):
+                cell.number_format = "mmm yyyy"
+        self.row += 1
+        return self.row - 1
+
+    @staticmethod
+    def _number(value: Decimal) -> str:
+        return f"{value.normalize():f}"
+
+
+def _columns(rng: random.Random, keys: list[str], movable: int) -> list[str]:
+    """Keys with the first `movable` shuffled, and sometimes an extra column somewhere."""
+    head = keys[:movable]
+    rng.shuffle(head)
+    cols = head + keys[movable:]
+    if rng.random() < 0.4:
+        cols.insert(rng.randint(1, len(cols)), "extra")
+    return cols
+
+
+def _header(rng: random.Random, cols: list[str], synonyms: dict[str, tuple[str, ...]]) -> list[str]:
+    extra = rng.choice(EXTRA_COLUMNS)
+    return [extra if c == "extra" else rng.choice(synonyms[c]) for c in cols]
+
+
+def _hide_extra(rng: random.Random, ws: Worksheet, cols: list[str]) -> None:
+    if "extra" in cols and rng.random() < 0.5:
+        ws.column_dimensions[get_column_letter(cols.index("extra") + 1)].hidden = True
+
+
+def _row_value(d: Doctor, column: str) -> Decimal:
+    derived = {"total": d.total_cost, "cofunding": d.cofunding, "requested": d.requested}
+    return derived[column] if column in derived else d.costs[column]
+
+
+def _budget_a(rng: random.Random, sub: Submission, wb: Workbook, style: _Style) -> None:
+    ws = wb.active
+    ws.title = "Budsjett"
+    cols = _columns(rng, ["name", "hpr", "position", *COST_COLUMNS, "total", "cofunding", "requested"], 3)
+    sheet = _Sheet(rng, ws, 1, style, f"Budsjett ALIS-tilskudd {sub.grant_year} – {sub.kommune.name}", len(cols))
+    sheet.write(_header(rng, cols, HEADERS_A))
+    _hide_extra(rng, ws, cols)
+    L = {c: get_column_letter(i + 1) for i, c in enumerate(cols)}
+    first = sheet.row
+    for d in sub.doctors:
+        r = sheet.row
+        row = {
+            "name": d.name, "hpr": int(d.hpr) if rng.random() < 0.5 else d.hpr, "position": d.position_label,
+            **{c: d.costs[c] for c in COST_COLUMNS},
+            "total": Formula("+".join(f"{L[c]}{r}" for c in COST_COLUMNS), d.total_cost),
+            "cofunding": Formula(f"{L['total']}{r}-{L['requested']}{r}", d.cofunding) if rng.random() < 0.7
+            else d.cofunding,
+            "requested": d.requested, "extra": rng.choice([None, None, "ny ALIS", "fortsetter"]),
+        }
+        sheet.write([row[c] for c in cols])
+    last = sheet.row - 1
+    if rng.random() < 0.3:
+        sheet.row += 1
+    sums = {c: Formula(f"SUM({L[c]}{first}:{L[c]}{last})", sum((_row_value(d, c) for d in sub.doctors), Decimal(0)))
+            for c in (*COST_COLUMNS, "total", "cofunding", "requested")}
+    sheet.write([rng.choice(["Sum", "Totalt", "SUM"]) if c == "name" else sums.get(c) for c in cols])
+
+
+def _budget_b(rng: random.Random, sub: Submission, wb: Workbook, style: _Style) -> None:
+    ws = wb.active
+    ws.title = "Beregningsgrunnlag"
+    cols = _columns(rng, ["hpr", "name", "month", "absence_hours", "absence_rate", "supervision_hours",
+                          "supervision_rate", "learning_costs", "total"], 3)
+    sheet = _Sheet(rng, ws, 1, style, f"Beregningsgrunnlag Nasjonal ALIS og veiledning {sub.grant_year}", len(cols))
+    if rng.random() < 0.3:
+        sheet.write([f"Kommune: {sub.kommune.name}"])
+        sheet.row += 1
+    sheet.write(_header(rng, cols, HEADERS_B))
+    _hide_extra(rng, ws, cols)
+    L = {c: get_column_letter(i + 1) for i, c in enumerate(cols)}
+    first = sheet.row
+    for d in sub.doctors:
+        hpr = int(d.hpr) if rng.random() < 0.5 else d.hpr
+        for c in d.claims:
+            r = sheet.row
+            row = {
+                "hpr": hpr, "name": d.name, "month": v.month_cell(rng, c.year, c.month),
+                "absence_hours": c.absence_hours, "absence_rate": c.absence_rate,
+                "supervision_hours": c.supervision_hours, "supervision_rate": c.supervision_rate,
+                "learning_costs": c.learning_costs,
+                "total": Formula(f"{L['absence_hours']}{r}*{L['absence_rate']}{r}+{L['supervision_hours']}{r}*"
+                                 f"{L['supervision_rate']}{r}+{L['learning_costs']}{r}", c.total),
+                "extra": None,
+            }
+            sheet.write([row[k] for k in cols])
+    last = sheet.row - 1
+    claims = Formula(f"SUM({L['total']}{first}:{L['total']}{last})",
+                     sum((c.total for d in sub.doctors for c in d.claims), Decimal(0)))
+    if rng.random() < 0.6:
+        sheet.write(["Sum" if c == cols[0] else claims if c == "total" else None for c in cols])
+    _summary_sheet(rng, sub, wb.create_sheet("Oppsummering"), style,
+                   Formula(f"Beregningsgrunnlag!{claims.text}", claims.value))
+
+
+def _summary_sheet(rng: random.Random, sub: Submission, ws: Worksheet, style: _Style, claims: Formula) -> None:
+    sheet = _Sheet(rng, ws, 2, style, f"Oppsummering – {sub.kommune.name}", 3)
+    refs = []
+    supplements = [d for d in sub.doctors if d.district_supplement is not None]
+    if supplements:
+        sheet.write(["Navn", rng.choice(HEADERS_B["hpr"]), rng.choice(["Distriktstillegg", "Distriktstilskudd"])])
+        for d in supplements:
+            refs.append(f"C{sheet.write([d.name, d.hpr, d.district_supplement])}")
+        sheet.row += 1
+    base = sheet.write([rng.choice(["Sum beregningsgrunnlag", "Sum kompensasjon"]), None, claims])
+    fac = sheet.write([rng.choice(["Tilrettelegging", "Tilrettelegging (inntil 5 %)"]), None, sub.facilitation])
+    total = Formula(f"C{base}+C{fac}" + "".join(f"+{r}" for r in refs), sub.total_claimed)
+    sheet.write([rng.choice(["Totalt omsøkt", "Sum søknad", "Totalt"]), None, total])
+
+
+def _make_stale(rng: random.Random, style: _Style, sheet_name: str) -> list[str]:
+    """Shifts one stored value away from what its formula computes; returns where."""
+    cells = style.cached.get(1, {})
+    if not cells:
+        return []
+    coord = rng.choice(sorted(cells))
+    cells[coord] = f"{Decimal(cells[coord]) + rng.choice([-5000, 1000, 12500]):f}"
+    return [f"{sheet_name}!{coord}"]
+
+
+def render(rng: random.Random, sub: Submission) -> tuple[bytes, dict]:
+    """The workbook and what the truth should say about its cells."""
+    modes, weights = zip(*MODES)
+    mode = rng.choices(modes, weights)[0]
+    style = _Style(mode=mode, text_numbers=mode == "values" and rng.random() < 0.2)
+    wb = Workbook()
+    (_budget_a if sub.regime == "A" else _budget_b)(rng, sub, wb, style)
+    buf = io.BytesIO()
+    wb.save(buf)
+    data, stale = normalised(buf.getvalue()), []
+    if mode in ("cached", "stale"):
+        if mode == "stale":
+            stale = _make_stale(rng, style, wb.worksheets[0].title)
+        data = with_cached_values(data, style.cached)
+    return data, {"cells": mode, "text_numbers": style.text_numbers, "stale_cells": stale}

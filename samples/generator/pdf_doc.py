@@ -1,0 +1,81 @@
+"""A tiny PDF writer over reportlab platypus: headings, paragraphs, field lists, tables.
+
+Output is byte-deterministic (invariant mode) and always has a text layer.
+"""
+from __future__ import annotations
+
+from io import BytesIO
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from samples.generator.variation import THIN
+
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+DEJAVU_BOLD = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
+
+
+def _fonts(embedded: bool) -> tuple[str, str]:
+    """Built-in Helvetica (small files, like many generators) or embedded DejaVu (like Word export)."""
+    if embedded and DEJAVU.exists() and DEJAVU_BOLD.exists():
+        if "DejaVuSans" not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont("DejaVuSans", str(DEJAVU)))
+            pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(DEJAVU_BOLD)))
+        return "DejaVuSans", "DejaVuSans-Bold"
+    return "Helvetica", "Helvetica-Bold"
+
+
+class PdfBuilder:
+    def __init__(self, embedded_font: bool = False) -> None:
+        self.font, self.bold = _fonts(embedded_font)
+        self.body = ParagraphStyle("body", fontName=self.font, fontSize=10, leading=13, spaceAfter=4)
+        self.h1 = ParagraphStyle("h1", fontName=self.bold, fontSize=15, leading=19, spaceAfter=8)
+        self.h2 = ParagraphStyle("h2", fontName=self.bold, fontSize=11.5, leading=15, spaceBefore=6, spaceAfter=4)
+        self.story: list = []
+
+    def _text(self, text: str) -> str:
+        if self.font == "Helvetica":
+            text = text.replace(THIN, " ")
+        return escape(text)
+
+    def title(self, text: str) -> None:
+        self.story.append(Paragraph(self._text(text), self.h1))
+
+    def heading(self, text: str) -> None:
+        self.story.append(Paragraph(self._text(text), self.h2))
+
+    def para(self, text: str) -> None:
+        self.story.append(Paragraph(self._text(text), self.body))
+
+    def space(self, height_mm: float = 4) -> None:
+        self.story.append(Spacer(1, height_mm * mm))
+
+    def table(self, rows: list[list[str]], header: bool = False, widths: list[float] | None = None) -> None:
+        cells = [[Paragraph(self._text(c), self.body) for c in row] for row in rows]
+        style = [("GRID", (0, 0), (-1, -1), 0.5, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+        if header:
+            style.append(("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke))
+        self.story.append(Table(cells, colWidths=[w * mm for w in widths] if widths else None,
+                                style=TableStyle(style), hAlign="LEFT"))
+        self.space(3)
+
+    def fields(self, pairs: list[tuple[str, str]], as_table: bool) -> None:
+        """Label and value: in two table cells, or on one line."""
+        if as_table:
+            self.table([[k, v] for k, v in pairs], widths=[55, 110])
+        else:
+            for k, v in pairs:
+                self.para(f"{k} {v}")
+
+    def bytes(self) -> bytes:
+        buf = BytesIO()
+        SimpleDocTemplate(buf, pagesize=A4, invariant=1, title="", author="",
+                          leftMargin=20 * mm, rightMargin=20 * mm).build(self.story)
+        return buf.getvalue()

@@ -1,0 +1,143 @@
+"""Every way a sample may phrase a label, a number, a date or a file name.
+
+One place, so that the variety the extractors must survive (DOCUMENTS.md,
+"What real files do") is visible and every choice is driven by the seed.
+"""
+from __future__ import annotations
+
+import random
+from datetime import date
+from decimal import Decimal
+
+NBSP, THIN = "\u00a0", "\u2009"
+
+LABELS: dict[str, tuple[str, ...]] = {
+    "doctor_name": ("Navn", "Legens navn", "Navn på lege"),
+    "hpr_number": ("HPR-nr.", "HPR nr", "HPR-nummer", "Helsepersonellnummer"),
+    "employment_start": ("Tiltredelse", "Ansatt fra", "Startdato"),
+    "employment_end": ("Sluttdato", "Vikariatet varer til", "Ansatt til"),
+    "effective_from": ("Avtalen gjelder fra",),
+    "position": ("Stilling", "Stilling/arbeidstittel", "Stillingstype"),
+    "position_percent": ("Stillingsprosent", "Stillingsandel", "Stilling i prosent"),
+    "municipality_name": ("Kommune", "Kommunens navn", "Kommune (avtalepart)"),
+    "org_number": ("Org.nr.", "Organisasjonsnummer", "Org nr"),
+    "workplace": ("Arbeidssted", "Legekontor"),
+    "contact": ("Kontaktperson", "Kommunens kontaktperson"),
+    "supervisor": ("Veileder", "Navn på veileder", "Veileders navn"),
+    "enterprise": ("Utdanningsvirksomhet", "Utdanningsvirksomhet (kommune)"),
+    "specialisation_start": ("Start spesialisering", "Oppstart i spesialisering",
+                             "Dato for start av spesialiseringen"),
+}
+
+# Position texts and what the agreement means (extractors.models.Position).
+POSITION_TEXTS: dict[str, tuple[str, ...]] = {
+    "naeringsdrivende": ("næringsdrivende fastlege", "Selvstendig næringsdrivende fastlege",
+                         "fastlege (næringsdrivende)"),
+    "kommunalt_ansatt": ("kommunalt ansatt fastlege", "Fastlege, fast ansatt i kommunen",
+                         "fastlege med fastlønn"),
+    "vikar": ("fastlegevikar", "Vikar for fastlege"),
+    "introduksjonslege": ("introduksjonslege",),
+    "annen": ("lege ved legevakt", "sykehjemslege", "kommunelege, legevakt"),
+}
+
+MONTHS = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august",
+          "september", "oktober", "november", "desember")
+
+
+def label(rng: random.Random, field: str, colon: bool | None = None) -> str:
+    """A synonym for the field, in varied case, with or without a colon."""
+    text = rng.choice(LABELS[field])
+    case = rng.random()
+    if case < 0.12:
+        text = text.upper()
+    elif case < 0.22:
+        text = text.lower()
+    if colon is None:
+        colon = rng.random() < 0.7
+    return text + (rng.choice([":", " :", ":"]) if colon else "")
+
+
+def position_text(rng: random.Random, position: str) -> str:
+    return rng.choice(POSITION_TEXTS[position])
+
+
+def _group(digits: str, sep: str) -> str:
+    out = []
+    while len(digits) > 3:
+        out.insert(0, digits[-3:])
+        digits = digits[:-3]
+    out.insert(0, digits)
+    return sep.join(out)
+
+
+def money(rng: random.Random, amount: Decimal) -> str:
+    """One of the ways Norwegians write an amount in kroner."""
+    whole, cents = f"{amount:.2f}".split(".")
+    sep = rng.choice([" ", " ", NBSP, THIN])
+    styles = [
+        lambda: _group(whole, sep) + (f",{cents}" if cents != "00" else ""),
+        lambda: f"{_group(whole, sep)},{cents}",
+        lambda: f"{whole},{cents}" if cents != "00" else whole,
+        lambda: f"NOK {_group(whole, sep)}" + (f",{cents}" if cents != "00" else ""),
+        lambda: f"kr {_group(whole, '.')}," + (cents if cents != "00" else "-"),
+    ]
+    return rng.choice(styles)()
+
+
+def percent(rng: random.Random, value: int) -> str:
+    return rng.choice([f"{value} %", f"{value}%", f"{value} prosent", f"{value}{NBSP}%"])
+
+
+def date_style(rng: random.Random) -> str:
+    return rng.choice(["dd.mm.yyyy", "d.m.yyyy", "d. month yyyy", "iso"])
+
+
+def fmt_date(d: date, style: str) -> str:
+    if style == "dd.mm.yyyy":
+        return d.strftime("%d.%m.%Y")
+    if style == "d.m.yyyy":
+        return f"{d.day}.{d.month}.{d.year}"
+    if style == "d. month yyyy":
+        return f"{d.day}. {MONTHS[d.month - 1]} {d.year}"
+    return d.isoformat()
+
+
+def month_cell(rng: random.Random, year: int, month: int) -> object:
+    """A claimed month as a spreadsheet cell: a date or one of the text forms."""
+    style = rng.choice(["date", "text-long", "iso", "mm.yyyy"])
+    if style == "date":
+        return date(year, month, 1)
+    if style == "text-long":
+        return f"{MONTHS[month - 1]} {year}"
+    if style == "iso":
+        return f"{year}-{month:02d}"
+    return f"{month:02d}.{year}"
+
+
+FILE_NAMES = {
+    "agreement": ("Vedlegg {n}.pdf", "scan_00{nn}.pdf", "dokument({n}).pdf", "Avtale {first}.pdf",
+                  "{first} {initial}.pdf", "signert avtale {nn}.pdf"),
+    "training_plan": ("{first} {initial}.docx", "IUP_{first}.docx", "Vedlegg {n}.docx",
+                      "dokument({n}).docx", "plan {first}.docx"),
+    "budget": ("budsjett {year}.xlsx", "Vedlegg {n}.xlsx", "beregningsgrunnlag.xlsx", "Mappe1.xlsx",
+               "søknad ALIS {year}.xlsx"),
+    "other_pdf": ("Følgebrev.pdf", "brev til Helsedirektoratet.pdf", "dokument({n}).pdf", "Vedlegg {n}.pdf"),
+    "other_docx": ("Følgebrev.docx", "Vedlegg {n}.docx", "oversendelse.docx"),
+}
+
+
+def file_name(rng: random.Random, kind: str, taken: set[str], first: str = "", initial: str = "",
+              year: int = 0, ext: str = "") -> str:
+    """A free file name that does not give the kind away reliably; unique in the submission.
+
+    `ext` replaces the pattern's extension when the file is in an unusual format.
+    """
+    pattern = rng.choice(FILE_NAMES[kind]).format(
+        n=rng.randint(1, 9), nn=rng.randint(10, 99), first=first, initial=initial, year=year)
+    stem, _, default_ext = pattern.rpartition(".")
+    ext = ext or default_ext
+    candidate, i = f"{stem}.{ext}", 2
+    while candidate.lower() in taken:
+        candidate, i = f"{stem} ({i}).{ext}", i + 1
+    taken.add(candidate.lower())
+    return candidate

@@ -1,0 +1,134 @@
+"""One Result of each kind, built the way the pipeline builds them, for the rendering tests.
+
+To be replaced by results of the fixed sample inbox once the pipeline runs end to end.
+"""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from extractors.models import Evidence
+from pipeline.result import AttachmentResult, DoctorResult, FindingResult, Municipality, Result
+
+MUNICIPALITY = Municipality(name="Tromsø kommune", kommunenummer="5501", org_number="940101808")
+
+
+def doctor(name: str, hpr: str, requested: str, recommended: str, **kw) -> DoctorResult:
+    return DoctorResult(
+        name=name,
+        hpr_number=hpr,
+        position=kw.pop("position", "kommunalt_ansatt"),
+        agreement_signed=kw.pop("agreement_signed", date(2023, 8, 28)),
+        employment_start=kw.pop("employment_start", date(2023, 9, 1)),
+        requested_nok=Decimal(requested),
+        recommended_nok=Decimal(recommended),
+        eligible_months=kw.pop("eligible_months", [f"2023-{m:02d}" for m in (9, 10, 11, 12)] + ["2024-01"]),
+        **kw,
+    )
+
+
+def attachments() -> list[AttachmentResult]:
+    return [
+        AttachmentResult(file="ALIS-avtale Kari Nordmann.pdf", sha256="a" * 64, kind="agreement",
+                         hpr_number="1234567", reason="Tittelen «ALIS-avtale» på side 1 og HPR-nr. 1234567"),
+        AttachmentResult(file="beregningsgrunnlag 2024.xlsx", sha256="b" * 64, kind="budget",
+                         reason="Arket «Beregningsgrunnlag» med kolonnene HPR-nr. og måned"),
+    ]
+
+
+def result(status: str, **kw) -> Result:
+    defaults = dict(
+        submission_id="AR-2024-000123",
+        grant_year=2024,
+        status=status,
+        municipality=MUNICIPALITY,
+        requested_total_nok=Decimal("512345.50"),
+        recommended_total_nok=Decimal("512345.50"),
+        payout_nok=Decimal("512345.50"),
+        doctors=[doctor("Kari Nordmann", "1234567", "512345.50", "512345.50")],
+        attachments=attachments(),
+        findings=[],
+        ruleset="2024",
+    )
+    return Result(**(defaults | kw))
+
+
+def approve() -> Result:
+    return result("approve")
+
+
+REDUCTION = FindingResult(
+    rule="amount.absence-rate-above-max",
+    severity="reduce",
+    level="doctor",
+    hpr_number="1234567",
+    message="Timesatsen for fravær 1 100 kr er over maksimum 1 032,75 kr per time; 1 032,75 kr er lagt til grunn.",
+    evidence=Evidence(file="beregningsgrunnlag 2024.xlsx", where="Beregningsgrunnlag!F7", value=1100),
+    source="seed 001: 0,85 × salærsats 1 215 kr",
+)
+
+
+def partial() -> Result:
+    return result(
+        "partial",
+        submission_id="AR-2024-000124",
+        requested_total_nok=Decimal("250000"),
+        recommended_total_nok=Decimal("240000"),
+        payout_nok=Decimal("240000"),
+        doctors=[doctor("Kari Nordmann", "1234567", "250000", "240000")],
+        findings=[
+            REDUCTION,
+            FindingResult(rule="id.budget-arithmetic", severity="warning", level="application",
+                          message="Summen i celle Beregningsgrunnlag!J20 er 250 100 kr, men radene summerer til 250 000 kr.",
+                          evidence=Evidence(file="beregningsgrunnlag 2024.xlsx", where="Beregningsgrunnlag!J20", value=250100),
+                          source="antakelse"),
+        ],
+    )
+
+
+def reject() -> Result:
+    return result(
+        "reject",
+        submission_id="AR-2024-000125",
+        requested_total_nok=Decimal("300000"),
+        recommended_total_nok=Decimal("0"),
+        payout_nok=Decimal("0"),
+        doctors=[doctor("Ola Nordmann", "7654321", "300000", "0", via_agency=True, eligible_months=[])],
+        findings=[
+            FindingResult(rule="elig.after-deadline", severity="reject", level="application",
+                          message="Søknaden kom inn 3. september 2024, etter søknadsfristen 1. september 2024.",
+                          evidence=Evidence(file="skjema.json", where="submitted_at", value="2024-09-03T10:15:00+02:00"),
+                          source="antakelse: frist som 2023 (seed 003)"),
+        ],
+    )
+
+
+def manual_review() -> Result:
+    return result(
+        "manual_review",
+        submission_id="AR-2024-000126",
+        recommended_total_nok=None,
+        payout_nok=None,
+        findings=[
+            FindingResult(rule="doc.agreement-unsigned", severity="review", level="doctor", hpr_number="1234567",
+                          message="ALIS-avtalen for Kari Nordmann har ingen signaturdato. Kontroller at avtalen er signert av begge parter.",
+                          evidence=Evidence(file="ALIS-avtale Kari Nordmann.pdf", where="s. 3", value=None),
+                          source="seed 001"),
+        ],
+    )
+
+
+def all_kinds() -> list[Result]:
+    return [approve(), partial(), reject(), manual_review()]
+
+
+def with_facilitation() -> Result:
+    """Regime B: the total holds the municipality's facilitation on top of the doctors' amounts."""
+    return result(
+        "approve",
+        submission_id="AR-2024-000127",
+        requested_total_nok=Decimal("262500"),
+        recommended_total_nok=Decimal("262500"),
+        payout_nok=Decimal("262500"),
+        doctors=[doctor("Kari Nordmann", "1234567", "250000", "250000")],
+    )
