@@ -126,6 +126,9 @@ def evaluate(inbox: Path, read_attachment) -> tuple[Tally, dict[str, Tally], dic
             folder = _files_of(entry, Path(scratch))
             for name, fact in truth["files"].items():
                 where = f"{sid}/{name}"
+                if fact.get("scanned"):  # no text layer by design: nothing to extract
+                    confusion["skannet (ikke målt)"] += 1
+                    continue
                 try:
                     att = read_attachment(folder / name)
                 except Exception as error:  # noqa: BLE001 - a crash is a wrong answer, and the bench goes on
@@ -145,7 +148,9 @@ def evaluate(inbox: Path, read_attachment) -> tuple[Tally, dict[str, Tally], dic
 def report(kinds: Tally, tallies: dict[str, Tally], confusion: dict[str, int], worst: int) -> None:
     print(f"Vedleggstype: {kinds.share:.1%} riktig ({kinds.right}/{kinds.total})")
     for pair, n in sorted(confusion.items()):
-        if pair.split(" -> ")[0] != pair.split(" -> ")[1]:
+        if " -> " not in pair:
+            print(f"  {pair}: {n}")
+        elif pair.split(" -> ")[0] != pair.split(" -> ")[1]:
             print(f"  feil type {pair}: {n}")
     right = sum(t.right for t in tallies.values())
     total = sum(t.total for t in tallies.values())

@@ -1,9 +1,11 @@
-"""Calendar arithmetic the rules share: month steps, Oslo dates, covered days."""
+"""Calendar arithmetic the rules share (month steps, Oslo dates, covered days) and month names for messages."""
 from __future__ import annotations
 
 import calendar
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
 
 OSLO = ZoneInfo("Europe/Oslo")
 
@@ -37,13 +39,16 @@ def covered_days(first: date, last: date, start: date | None, end: date | None) 
     return max(0, (hi - lo).days + 1)
 
 
-def months_between(start: date, end: date) -> list[str]:
-    months, current = [], date(start.year, start.month, 1)
-    while current <= end:
-        months.append(current.strftime("%Y-%m"))
-        current = add_months(current, 1)
-    return months
-
-
 def day_before(day: date) -> date:
     return day - timedelta(days=1)
+
+
+def month_labels(months: list[str]) -> str:
+    """"september 2023, oktober 2023" for claimed months; text that is no month is shown as written."""
+    labels = []
+    for month in sorted(set(months)):
+        try:
+            labels.append(format_date(parse_month(month)[0], "LLLL y", locale="nb_NO"))
+        except ValueError:
+            labels.append(f"«{month}»")
+    return ", ".join(labels)

@@ -93,7 +93,8 @@ def _decide_doctor(doctor: DoctorDocs, params: YearParameters, registers: Regist
         agreement_signed=doctor.signing_date, employment_start=doctor.employment_start,
         employment_end=doctor.employment_end, via_agency=doctor.via_agency,
         requested_nok=to_ore(asked), recommended_nok=to_ore(amount),
-        eligible_months=eligible_months, rejected=rejected)
+        eligible_months=eligible_months, rejected=rejected,
+        claimed_months=sorted({c.month.value for c in doctor.claims if c.month.found}))
     return _DoctorOutcome(decision, [*findings, *amount_findings], asked, amount)
 
 
@@ -105,8 +106,11 @@ def _totals(outcomes: list[_DoctorOutcome], budget: BudgetRecord, form: FormReco
     if params.is_regime_a:
         payout, findings = amounts_a.unused_funds(form.unused_funds, recommended)
     else:
-        facilitation, findings = amounts_b.facilitation(budget.facilitation, recommended, params)
-        requested += amounts_b.value_or_zero(budget.facilitation)
+        if all(o.decision.rejected for o in outcomes):
+            facilitation, findings = ZERO, []
+        else:
+            facilitation, findings = amounts_b.facilitation(budget.facilitation, recommended, params)
+        requested += max(ZERO, amounts_b.value_or_zero(budget.facilitation))
         recommended += facilitation
         payout = recommended
     requested = to_ore(requested)
@@ -131,6 +135,7 @@ def decide(facts: ApplicationFacts, params: YearParameters, registers: Registers
             findings += documents.no_doctors(budget, params, attachment.file)
         findings += documents.unmatched_attachments(attach_documents(doctors, facts.attachments))
         findings += identity.budget_arithmetic(budget.arithmetic)
+        findings += identity.double_claim_in_budget(doctors)
 
     outcomes = [_decide_doctor(doctor, params, registers, klasse) for doctor in doctors]
     for outcome in outcomes:

@@ -37,6 +37,7 @@ class DoctorDecision(BaseModel):
     requested_nok: Decimal = Decimal("0")
     recommended_nok: Decimal = Decimal("0")
     eligible_months: list[str] = []
+    claimed_months: list[str] = []  # regime B: every month claimed; empty in regime A (the whole year)
     rejected: bool = False
 
 

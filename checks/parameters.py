@@ -50,6 +50,7 @@ class YearParameters(BaseModel):
     year: int
     regime: Parameter[Literal["A", "B"]]
     appropriations: Parameter[dict[str, Decimal]]
+    appropriation_schemes: Parameter[dict[Position, str]] | None = None
     deadline: Parameter[date]
     max_years: Parameter[int]
     eligible_positions: Parameter[list[Position]]
@@ -77,6 +78,12 @@ class YearParameters(BaseModel):
     def total_appropriation(self) -> Decimal:
         """All of the year's appropriations together (2021 has two schemes)."""
         return sum(self.appropriations.value.values(), Decimal("0"))
+
+    def appropriation_for(self, position: Position | None) -> str:
+        """The appropriation a doctor is allocated against ("total" in years with one)."""
+        if self.appropriation_schemes is None:
+            return "total"
+        return self.appropriation_schemes.value.get(position, "total")
 
     @property
     def max_absence_rate(self) -> Decimal:

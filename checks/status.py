@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from checks.models import DoctorDecision, Finding, Status
+from checks.models import Decision, DoctorDecision, Finding, Status
 
 
 def derive_status(findings: list[Finding], doctors: list[DoctorDecision]) -> Status:
@@ -25,3 +25,13 @@ def totals(status: Status, recommended: Decimal, payout: Decimal) -> tuple[Decim
     if status == "reject":
         return Decimal("0"), Decimal("0")
     return recommended, payout
+
+
+def with_findings(decision: Decision, extra: list[Finding]) -> Decision:
+    """The decision with findings found outside it (a batch-wide double claim), status derived again."""
+    findings = [*decision.findings, *extra]
+    status = derive_status(findings, decision.doctors)
+    recommended, payout = totals(status, decision.recommended_total_nok or Decimal("0"),
+                                 decision.payout_nok or Decimal("0"))
+    return decision.model_copy(update={"findings": findings, "status": status,
+                                       "recommended_total_nok": recommended, "payout_nok": payout})

@@ -136,6 +136,8 @@ def _read_text_document(fmt: Format, lines: list[Line], attachment: Attachment) 
 
 def _read_xlsx(path: Path, attachment: Attachment) -> Attachment:
     book = Workbook(path, attachment.file)
+    if not book.sheet_names:
+        return _problem(attachment, "corrupt", "Regnearket har ingen lesbare ark.")
     if _has_macros(path):
         attachment.flags.append("macros")
     sheets = {sheet: book.grid(sheet, rows=30) for sheet in book.sheet_names}

@@ -151,7 +151,7 @@ def _signature_block(lines: list[Line], spec: dict[str, Any]) -> tuple[Hit | Non
     start = _signature_start(lines, spec)
     field_labels = [label for f in _spec()["fields"].values() for label in f["labels"]]
     found: dict[str, Hit] = {}
-    dated_lines: list[tuple[int, list[tuple[int, Any, str]]]] = []
+    dated_lines: list[tuple[int, list[tuple[int, Any, str]]]] = []  # (line, [(cell, date, raw)])
     for index in range(start, len(lines)):
         line = lines[index]
         dated = [(ci, value, raw) for ci, cell in enumerate(line.cells) for value, raw in find_dates(cell)[:1]
@@ -163,10 +163,10 @@ def _signature_block(lines: list[Line], spec: dict[str, Any]) -> tuple[Hit | Non
             if (len(dated) > 1) != several:
                 continue
             line = lines[index]
-            parties = _parties_by_column(lines, index, spec, len(line.cells)) if several else {}
+            parties = _parties_by_column(lines, index, spec)
             for cell_index, value, raw in dated:
                 party = _party(line.cells[cell_index].split(raw)[0], spec) or parties.get(cell_index)
-                if party is None and not several:
+                if party is None and not several and not parties:
                     party = _party(line.text, spec) or _nearby_single_party(lines, index, spec)
                 if party and party not in found:
                     found[party] = Hit(value, raw, index, line.where, line.bbox(cell_index), Grade.found)
@@ -188,8 +188,8 @@ def _signature_start(lines: list[Line], spec: dict[str, Any]) -> int:
     return max(0, len(lines) - 15)
 
 
-def _parties_by_column(lines: list[Line], index: int, spec: dict[str, Any], width: int) -> dict[int, str]:
-    """For a line of several dated cells: the party of each, from the party names in a line nearby."""
+def _parties_by_column(lines: list[Line], index: int, spec: dict[str, Any]) -> dict[int, str]:
+    """The party of each cell of a dated line, from a line nearby that names both parties in columns."""
     line = lines[index]
     for offset in (-1, 1, -2, 2, -3, 3):
         other = index + offset

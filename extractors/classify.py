@@ -6,7 +6,6 @@ caseworker.
 """
 from __future__ import annotations
 
-import re
 import zipfile
 from pathlib import Path
 from typing import Literal

@@ -74,7 +74,7 @@ def _parse_text(pattern: str | None) -> Callable[[str], tuple[Any, str] | None]:
 
 def _parse_hpr(text: str) -> tuple[str, str] | None:
     hpr = parse_hpr(text)
-    return (hpr, hpr) if hpr else None
+    return (hpr, clean_text(text)[:40]) if hpr else None
 
 
 def _parse_date(text: str) -> tuple[date, str] | None:

@@ -55,6 +55,11 @@ def by_length(labels: list[str]) -> list[str]:
 
 def normalise_header(text: object) -> str:
     """A header cell as a comparable key: lower case, no punctuation or units."""
+    return _normalise(text) if isinstance(text, str) else _normalise(clean_text(text))
+
+
+@lru_cache(maxsize=4096)
+def _normalise(text: str) -> str:
     cleaned = clean_text(text).lower()
     cleaned = re.sub(r"\((?:kr|nok|kr/t|kr/time|åååå-mm)\)", "", cleaned)
     cleaned = re.sub(r"[^\wæøå%]+", " ", cleaned)

@@ -216,12 +216,12 @@ def parse_position(raw: object) -> Position | None:
 
 
 def parse_hpr(raw: object) -> str | None:
-    """The digits of an HPR number; whether it has the valid 7 to 9 digits is the checks' call."""
+    """The digits of an HPR number ("1234567", "1 234 567"); whether it is valid is the checks' call."""
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
-    match = re.search(r"(?<![\d.,])(\d{5,12})(?![\d.,]\d)", clean_text(raw))
-    return match[1] if match else None
-
-
-def is_valid_hpr(hpr: str | None) -> bool:
-    return bool(hpr) and re.fullmatch(r"\d{7,9}", hpr) is not None
+    text = clean_text(raw)
+    match = re.search(r"(?<![\d.,])(\d{5,12})(?![\d.,]\d)", text)
+    if match:
+        return match[1]
+    grouped = re.search(r"(?<![\d.,])(\d{1,3}(?: \d{3}){2,3})(?![\d.,]\d| \d)", text)
+    return grouped[1].replace(" ", "") if grouped else None

@@ -8,6 +8,7 @@ top-left cell; hidden columns are known so a visible column can be preferred.
 """
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -35,8 +36,9 @@ class Cell:
 class Workbook:
     def __init__(self, path: Path, file: str):
         self.file = file
-        self._formulas = openpyxl.load_workbook(path, data_only=False)
-        self._values = openpyxl.load_workbook(path, data_only=True)
+        data = path.read_bytes()  # a file object: openpyxl would refuse a path without an Excel suffix
+        self._formulas = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
+        self._values = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
         self.sheet_names = list(self._formulas.sheetnames)
         self.mismatches: dict[tuple[str, str], ArithmeticMismatch] = {}
         self._numbers: dict[tuple[str, str], Decimal | None] = {}

@@ -18,6 +18,7 @@ from extractors.models import Attachment, FormRecord
 from pipeline.inbox import opened, submission_id
 from pipeline.isolation import Limits, read_isolated
 from pipeline.outputs import remove_if_present, write_atomic
+from pipeline.render.batch_summary import deciding_rules
 from pipeline.render.letter import render_letter
 from pipeline.render.summary import render_summary
 from pipeline.result import AttachmentResult, BatchEntry, DoctorResult, FindingResult, Municipality, Result
@@ -128,7 +129,6 @@ def _render_all(result: Result, today: date) -> dict[str, bytes | str]:
 
 
 def batch_entry(result: Result, outputs: dict[str, str]) -> BatchEntry:
-    deciding = [f.rule for f in result.findings if f.severity in ("review", "reject", "reduce")]
     return BatchEntry(
         submission_id=result.submission_id,
         status=result.status,
@@ -137,6 +137,6 @@ def batch_entry(result: Result, outputs: dict[str, str]) -> BatchEntry:
         requested_total_nok=result.requested_total_nok,
         recommended_total_nok=result.recommended_total_nok,
         payout_nok=result.payout_nok,
-        deciding_rules=sorted(set(deciding)),
+        deciding_rules=deciding_rules(result),
         outputs=outputs,
     )

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from checks.models import Decision, DoctorDecision
 from checks.rules.identity import batch_double_claims, orgnr_is_valid
 
 
@@ -23,25 +24,35 @@ def test_remainder_giving_check_digit_ten_is_never_valid():
     assert not any(orgnr_is_valid(base + str(last)) for last in range(10))
 
 
+def _decision(year: int, claims: dict[str, list[str]]) -> Decision:
+    doctors = [DoctorDecision(hpr_number=hpr, claimed_months=months) for hpr, months in claims.items()]
+    return Decision(status="approve", grant_year=year, doctors=doctors)
+
+
 def test_double_claim_in_a_batch_marks_every_submission_involved():
     found = batch_double_claims({
-        "AR-1": (2024, {"1234567": {"2023-09", "2023-10"}}),
-        "AR-2": (2024, {"1234567": {"2023-10"}}),
-        "AR-3": (2024, {"7654321": {"2023-10"}}),
+        "AR-1": _decision(2024, {"1234567": ["2023-09", "2023-10"]}),
+        "AR-2": _decision(2024, {"1234567": ["2023-10"]}),
+        "AR-3": _decision(2024, {"7654321": ["2023-10"]}),
     })
     assert set(found) == {"AR-1", "AR-2"}
     assert found["AR-1"][0].rule == "id.double-claim"
 
 
+def test_regime_a_claims_the_whole_year():
+    assert set(batch_double_claims({"AR-1": _decision(2020, {"1234567": []}),
+                                    "AR-2": _decision(2020, {"1234567": []})})) == {"AR-1", "AR-2"}
+
+
 def test_same_doctor_in_months_that_do_not_overlap_is_no_double_claim():
     assert batch_double_claims({
-        "AR-1": (2024, {"1234567": {"2023-09"}}),
-        "AR-2": (2024, {"1234567": {"2023-10"}}),
+        "AR-1": _decision(2024, {"1234567": ["2023-09"]}),
+        "AR-2": _decision(2024, {"1234567": ["2023-10"]}),
     }) == {}
 
 
 def test_same_doctor_in_different_years_is_no_double_claim():
     assert batch_double_claims({
-        "AR-1": (2023, {"1234567": {"2023-08"}}),
-        "AR-2": (2024, {"1234567": {"2023-08"}}),
+        "AR-1": _decision(2023, {"1234567": ["2023-08"]}),
+        "AR-2": _decision(2024, {"1234567": ["2023-08"]}),
     }) == {}

@@ -54,3 +54,13 @@ def test_backdating_is_a_2023_rule_only():
 
 def test_2021_total_appropriation_is_both_schemes():
     assert load_parameters(2021).total_appropriation() == Decimal("102000000")
+
+
+def test_2021_allocates_employed_doctors_against_the_ansatt_appropriation():
+    params = load_parameters(2021)
+    assert params.appropriation_for("kommunalt_ansatt") == "ansatt"
+    assert params.appropriation_for("vikar") == "naeringsdrift"
+
+
+def test_years_with_one_appropriation_allocate_against_the_total():
+    assert load_parameters(2024).appropriation_for("kommunalt_ansatt") == "total"

@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 
 from checks.decide import decide, decide_without_rules
 from checks.findings import finding, pipeline_error, rule_table
-from checks.models import DoctorDecision
+from checks.models import Decision, DoctorDecision
 from checks.parameters import load_parameters
-from checks.status import derive_status, totals
+from checks.status import derive_status, totals, with_findings
 from tests.rules.builder import build_facts, default_registers
 
 ACCEPTED = DoctorDecision(hpr_number="1234567")
@@ -62,6 +62,13 @@ def test_reject_has_zero_totals():
 
 def test_partial_keeps_its_totals():
     assert totals("partial", Decimal(100), Decimal(90)) == (Decimal(100), Decimal(90))
+
+
+def test_a_batch_finding_added_later_turns_the_decision_to_manual_review():
+    decision = Decision(status="approve", doctors=[ACCEPTED], recommended_total_nok=Decimal(100),
+                        payout_nok=Decimal(100))
+    updated = with_findings(decision, [finding("id.double-claim", "x", hpr="1234567")])
+    assert (updated.status, updated.recommended_total_nok, updated.payout_nok) == ("manual_review", None, None)
 
 
 def test_every_rule_in_the_table_has_a_known_severity_and_level():

@@ -8,6 +8,7 @@ import json
 import random
 import re
 import zipfile
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -136,7 +137,7 @@ def test_fixed_inbox_covers_every_status_in_both_years():
 
 def test_fixed_inbox_matches_its_module(tmp_path):
     build(tmp_path / "inbox")
-    assert _digest(tmp_path / "inbox") == _digest(INBOX)
+    assert _digest(tmp_path / "inbox") == _digest(INBOX), "samples/inbox is stale: run python -m samples.fixed"
     assert len(CASES) == 8
 
 
@@ -151,3 +152,28 @@ def test_register_org_numbers_pass_mod11(register):
 def test_invalid_orgnr_scenario_breaks_the_check_digit():
     sub = scenarios.build(random.Random(1), new_context(), "AR-2020-000001", 2020, "manual_review", "orgnr-invalid")
     assert not orgnr_valid(sub.form_org_number) and orgnr_valid(sub.kommune.org_number)
+
+
+def _plans(year: int, status: str, n: int = 40) -> list:
+    ctx = new_context()
+    return [scenarios.build(random.Random(i), ctx, f"AR-{year}-{i:06d}", year, status) for i in range(n)]
+
+
+@pytest.mark.parametrize("year", [2020, 2024])
+def test_approve_plans_recommend_exactly_what_they_request(year):
+    for sub in _plans(year, "approve"):
+        assert sub.expected_recommended_total == sub.requested_amount.quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+@pytest.mark.parametrize("year", [2020, 2024])
+def test_partial_plans_recommend_less_than_requested(year):
+    for sub in _plans(year, "partial"):
+        assert 0 < sub.expected_recommended_total < sub.requested_amount
+
+
+def test_a_batch_never_names_one_doctor_in_two_submissions(run30):
+    seen: list[str] = []
+    for path in (run30 / ".truth").glob("*.json"):
+        truth = json.loads(path.read_text(encoding="utf-8"))
+        seen += sorted({f["hpr_number"] for f in truth["files"].values() if f["hpr_number"]})
+    assert len(seen) == len(set(seen))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from checks.dates import month_labels
 from checks.doctors import DoctorDocs
 from checks.findings import finding
 from checks.models import Finding
@@ -15,16 +16,21 @@ def value_or_zero(value: Extracted[Decimal]) -> Decimal:
     return value.value if value.value is not None else ZERO
 
 
+def _amount(claim: ClaimRow, absence_rate: Decimal, supervision_rate: Decimal) -> Decimal:
+    return (value_or_zero(claim.absence_hours) * absence_rate
+            + value_or_zero(claim.supervision_hours) * supervision_rate
+            + value_or_zero(claim.learning_costs))
+
+
 def claimed(claim: ClaimRow) -> Decimal:
     """What the row asks for, recomputed from hours and rates (the sheet's own sum is not trusted)."""
-    return (value_or_zero(claim.absence_hours) * value_or_zero(claim.absence_rate)
-            + value_or_zero(claim.supervision_hours) * value_or_zero(claim.supervision_rate) + value_or_zero(claim.learning_costs))
+    return _amount(claim, value_or_zero(claim.absence_rate), value_or_zero(claim.supervision_rate))
 
 
 def allowed(claim: ClaimRow, params: YearParameters) -> Decimal:
-    return (value_or_zero(claim.absence_hours) * min(value_or_zero(claim.absence_rate), params.max_absence_rate)
-            + value_or_zero(claim.supervision_hours) * min(value_or_zero(claim.supervision_rate), params.max_supervision_rate)
-            + value_or_zero(claim.learning_costs))
+    """The row at rates capped to the year's maximum."""
+    return _amount(claim, min(value_or_zero(claim.absence_rate), params.max_absence_rate),
+                   min(value_or_zero(claim.supervision_rate), params.max_supervision_rate))
 
 
 def requested(doctor: DoctorDocs) -> Decimal:
@@ -45,7 +51,7 @@ def rate_findings(doctor: DoctorDocs, eligible: list[ClaimRow], params: YearPara
         if not over:
             continue
         highest = max(value_or_zero(rate_of(c)) for c in over)
-        months = ", ".join(sorted(c.month.value for c in over))
+        months = month_labels([c.month.value for c in over])
         findings.append(finding(
             rule,
             f"{label} {kr(highest)} per time ({months}) er over maksimum {kr(maximum)} per time "
@@ -81,7 +87,7 @@ def doctor_amount(doctor: DoctorDocs, eligible: list[ClaimRow], klasse: int | No
     months = len({c.month.value for c in eligible})
     supplement, findings = district_supplement(doctor, months, klasse, params)
     total = sum((allowed(c, params) for c in eligible), ZERO) + supplement
-    return total, [*rate_findings(doctor, eligible, params), *findings]
+    return max(ZERO, total), [*rate_findings(doctor, eligible, params), *findings]
 
 
 def facilitation(asked: Extracted[Decimal], doctors_total: Decimal,
@@ -95,5 +101,5 @@ def facilitation(asked: Extracted[Decimal], doctors_total: Decimal,
         return amount, []
     return maximum, [finding("amount.facilitation-above-max",
                              f"Tilretteleggingsbeløpet {kr(amount)} er over {percent(params.facilitation_max.value)} "
-                             f"av tilskuddet til legene ({kr(doctors_total)}), altså {kr(maximum)}.",
+                             f"av tilskuddet til legene ({kr(doctors_total)}); høyst {kr(maximum)} kan gis.",
                              evidence=asked.evidence, source=params.facilitation_max.source)]

@@ -1,28 +1,35 @@
 """Rules on the documents themselves: the form, unreadable files, which documents are there."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from checks.doctors import DoctorDocs
 from checks.findings import finding
 from checks.models import Finding
 from checks.parameters import YearParameters
-from extractors.models import Attachment, BudgetRecord, Evidence, FormRecord
+from extractors.models import Attachment, BudgetRecord, Evidence, Extracted, FormRecord
 
 FORM_FILE = "skjema.json"
 
+# attribute -> (key in skjema.json, Norwegian name): what the rules cannot do without
 REQUIRED_FORM_FIELDS = {
-    "grant_year": "tilskuddsår",
-    "org_number": "organisasjonsnummer",
-    "requested_amount": "søknadsbeløp",
-    "submitted_at": "innsendingstidspunkt",
+    "grant_year": ("grant_year", "Tilskuddsår"),
+    "org_number": ("municipality.org_number", "Organisasjonsnummer"),
+    "requested_amount": ("requested_amount_nok", "Søknadsbeløp"),
+    "submitted_at": ("submitted_at", "Innsendingstidspunkt"),
 }
 
 
 def form_invalid(form: FormRecord, extra_problems: list[str] = ()) -> list[Finding]:
-    missing = [label for attr, label in REQUIRED_FORM_FIELDS.items() if getattr(form, attr) is None]
-    problems = [*form.problems, *(f"mangler {label}" for label in missing), *extra_problems]
+    """The reader's problems, and any required field it did not already name, as sentences."""
+    problems = [p.strip() for p in [*form.problems, *extra_problems]]
+    for attr, (key, name) in REQUIRED_FORM_FIELDS.items():
+        if getattr(form, attr) is None and not any(key in p for p in problems):
+            problems.append(f"{name} ({key}) mangler i skjema.json.")
     if not problems:
         return []
-    return [finding("doc.form-invalid", f"Søknadsskjemaet er ufullstendig eller ugyldig: {'; '.join(problems)}.",
+    sentences = " ".join(p if p.endswith(".") else f"{p}." for p in problems)
+    return [finding("doc.form-invalid", f"Søknadsskjemaet er ufullstendig eller ugyldig. {sentences}",
                     evidence=Evidence(file=FORM_FILE, where=FORM_FILE))]
 
 
@@ -91,33 +98,56 @@ def unmatched_attachments(attachments: list[Attachment]) -> list[Finding]:
 
 
 def fields_missing(doctor: DoctorDocs, params: YearParameters) -> list[Finding]:
-    """The values the rules need for this doctor; an absent agreement is its own finding."""
-    needed: list[str] = []
-    if doctor.hpr is None:
-        needed.append("HPR-nummer")
-    if not doctor.position.found:
-        needed.append("stilling")
-    if doctor.agreement is not None and doctor.employment_start is None:
-        needed.append("tiltredelse (ansatt fra)")
-    if params.is_regime_a:
-        row = doctor.rows[0]
-        if not row.requested.found:
-            needed.append("søknadsbeløp")
-        if not row.total_cost.found:
-            needed.append("sum kostnader")
-    else:
-        for claim in doctor.claims:
-            if not claim.month.found:
-                needed.append(f"måned ({_where(claim.hpr_number.evidence)})")
-            for hours, rate, label in ((claim.absence_hours, claim.absence_rate, "fraværssats"),
-                                       (claim.supervision_hours, claim.supervision_rate, "veiledningssats")):
-                if hours.found and hours.value and not rate.found:
-                    needed.append(f"{label} ({_where(hours.evidence)})")
+    """The values the rules need for this doctor; an absent agreement is its own finding.
+
+    A negative amount counts as not found: no rule can give a grant on it.
+    """
+    needed = _missing_identity(doctor) + (_missing_budget_row(doctor) if params.is_regime_a
+                                          else _missing_claim_values(doctor))
     if not needed:
         return []
     who = doctor.name or doctor.hpr or doctor.key
     return [finding("doc.field-missing", f"Fant ikke {', '.join(needed)} for {who}.",
                     hpr=doctor.hpr, evidence=doctor.hpr_evidence)]
+
+
+def _missing_identity(doctor: DoctorDocs) -> list[str]:
+    needed = []
+    if doctor.hpr is None:
+        needed.append("HPR-nummer")
+    if not doctor.position.found and (doctor.agreement is not None or doctor.rows):
+        needed.append("stilling")
+    if doctor.agreement is not None and doctor.employment_start is None:
+        needed.append("tiltredelse (ansatt fra)")
+    return needed
+
+
+def _usable(value: Extracted[Decimal]) -> bool:
+    return value.found and value.value >= 0
+
+
+def _missing_budget_row(doctor: DoctorDocs) -> list[str]:
+    row = doctor.rows[0]
+    return [label for value, label in ((row.requested, "søknadsbeløp"), (row.total_cost, "sum kostnader"))
+            if not _usable(value)]
+
+
+def _missing_claim_values(doctor: DoctorDocs) -> list[str]:
+    needed = []
+    if doctor.supplement is not None and doctor.supplement.found and not _usable(doctor.supplement):
+        needed.append(f"gyldig distriktstillegg ({_where(doctor.supplement.evidence)})")
+    for claim in doctor.claims:
+        if not claim.month.found:
+            needed.append(f"måned ({_where(claim.hpr_number.evidence)})")
+        for hours, rate, label in ((claim.absence_hours, claim.absence_rate, "fraværssats"),
+                                   (claim.supervision_hours, claim.supervision_rate, "veiledningssats")):
+            if hours.found and hours.value and not _usable(rate):
+                needed.append(f"{label} ({_where(hours.evidence)})")
+        for value, label in ((claim.absence_hours, "fraværstimer"), (claim.supervision_hours, "veiledningstimer"),
+                             (claim.learning_costs, "læringskostnader")):
+            if value.found and value.value < 0:
+                needed.append(f"gyldige {label} ({_where(value.evidence)})")
+    return needed
 
 
 def no_doctors(budget: BudgetRecord, params: YearParameters, file: str) -> list[Finding]:

@@ -44,7 +44,7 @@ def submitted_at_unreadable(form: FormRecord) -> list[str]:
     try:
         oslo_date(form.submitted_at)
     except ValueError:
-        return [f"innsendingstidspunktet «{form.submitted_at}» er ikke en gyldig dato"]
+        return [f"Innsendingstidspunktet (submitted_at) «{form.submitted_at}» er ikke et gyldig tidspunkt."]
     return []
 
 

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from decimal import Decimal
 
+from checks.dates import month_labels
 from checks.doctors import DoctorDocs, normalise_hpr, normalise_name
 from checks.findings import finding
-from checks.models import Finding
+from checks.models import Decision, Finding
 from checks.money import kr
 from checks.registers import Registers
 from extractors.models import ArithmeticMismatch, Evidence, FormRecord
@@ -108,22 +110,40 @@ def double_claim(doctor: DoctorDocs, year: int, registers: Registers) -> list[Fi
                     hpr=doctor.hpr, evidence=doctor.hpr_evidence, source="grant_history.csv")]
 
 
-def batch_double_claims(claims: dict[str, tuple[int | None, dict[str, set[str]]]]) -> dict[str, list[Finding]]:
+def double_claim_in_budget(doctors: list[DoctorDocs]) -> list[Finding]:
+    """The same HPR on two budget rows, or one month claimed twice for the same doctor."""
+    findings = []
+    counts = Counter(d.hpr for d in doctors if d.hpr and d.rows)
+    for hpr, count in sorted(counts.items()):
+        if count > 1:
+            findings.append(finding("id.double-claim", f"HPR-nummer {hpr} står på {count} rader i budsjettet.",
+                                    hpr=hpr, source="RULES.md §4"))
+    for doctor in doctors:
+        months = Counter(c.month.value for c in doctor.claims if c.month.found)
+        twice = [month for month, count in months.items() if count > 1]
+        if twice:
+            findings.append(finding("id.double-claim",
+                                    f"{month_labels(twice).capitalize()} er krevd mer enn én gang for {doctor.name or doctor.hpr}.",
+                                    hpr=doctor.hpr, evidence=doctor.hpr_evidence, source="RULES.md §4"))
+    return findings
+
+
+def batch_double_claims(decisions: dict[str, Decision]) -> dict[str, list[Finding]]:
     """Findings for the submissions of one batch that claim the same doctor for overlapping months.
 
-    `claims` maps submission id to (grant year, {hpr: claimed months "YYYY-MM"}); regime A
-    claims the whole year, so pass every month of it. Every submission involved gets the
-    finding, not only the later one (RULES.md §3b).
+    Keyed by submission id. A regime A doctor is claimed for the whole year. Every
+    submission involved gets the finding, not only the later one (RULES.md §3b).
     """
+    claims = [(sid, decision.grant_year, doctor.hpr_number, set(doctor.claimed_months))
+              for sid, decision in sorted(decisions.items()) for doctor in decision.doctors if doctor.hpr_number]
     result: dict[str, list[Finding]] = {}
-    items = sorted(claims.items())
-    for sid, (year, doctors) in items:
-        for hpr, months in doctors.items():
-            others = [other for other, (other_year, other_doctors) in items
-                      if other != sid and other_year == year and months & other_doctors.get(hpr, set())]
-            if others:
-                result.setdefault(sid, []).append(finding(
-                    "id.double-claim",
-                    f"Legen med HPR-nummer {hpr} er også søkt for samme måneder i {year} i søknad "
-                    f"{', '.join(others)}.", hpr=hpr, source="RULES.md §3b"))
+    for sid, year, hpr, months in claims:
+        others = sorted({other for other, other_year, other_hpr, other_months in claims
+                         if other != sid and other_year == year and other_hpr == hpr
+                         and (not months or not other_months or months & other_months)})
+        if others:
+            result.setdefault(sid, []).append(finding(
+                "id.double-claim",
+                f"Legen med HPR-nummer {hpr} er også søkt for samme periode i {year} i søknad {', '.join(others)}.",
+                hpr=hpr, source="RULES.md §3b"))
     return result

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from checks.dates import covered_days, parse_month
+from checks.dates import covered_days, month_labels, parse_month
 from checks.doctors import DoctorDocs
 from checks.findings import finding
 from checks.models import Finding
@@ -67,14 +67,14 @@ def eligible_claims(doctor: DoctorDocs, params: YearParameters) -> tuple[list[Cl
 
 def _month_finding(rule: str, claims: list[ClaimRow], doctor: DoctorDocs, effective: date | None,
                    params: YearParameters) -> Finding:
-    months = ", ".join(sorted({c.month.value for c in claims}))
+    months = month_labels([c.month.value for c in claims])
     who = doctor.name or doctor.hpr
     if rule == "elig.month-outside-period":
-        message = (f"{months} for {who} ligger utenfor tilskuddsperioden "
+        message = (f"Krav for {months} for {who} ligger utenfor tilskuddsperioden "
                    f"{params.period_start.value:%d.%m.%Y}–{params.period_end.value:%d.%m.%Y}.")
         source = params.period_start.source
     elif rule == "elig.month-before-signing":
-        message = f"{months} for {who} er før avtalen trådte i kraft {effective:%d.%m.%Y}."
+        message = f"Krav for {months} for {who} er før avtalen trådte i kraft {effective:%d.%m.%Y}."
         source = None
     else:
         message = (f"{who} hadde avtale i {params.min_covered_days.value - 1} dager eller mindre av {months} "

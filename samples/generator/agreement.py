@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import random
 from datetime import date
+from decimal import Decimal
 
 from samples.generator import variation as v
 from samples.generator.docx_doc import DocxBuilder
 from samples.generator.pdf_doc import PdfBuilder
 from samples.generator.plan import Doctor, Submission
+from samples.generator.scan import scanned
 
 AGENCIES = ("Legevikar Nord AS", "Medvikar AS", "Akuttlegene AS")
 
@@ -75,7 +77,8 @@ def fastlegeavtale(rng: random.Random, sub: Submission, d: Doctor, pdf: PdfBuild
              f"listelengde på {rng.randrange(600, 1400, 50)} personer.")
     pdf.heading("3 Spesialisering i allmennmedisin")
     pdf.para("Legen er allmennlege i spesialisering (ALIS). Kommunen legger til rette for veiledning, "
-             "supervisjon og kurs i tråd med legens individuelle utdanningsplan.")
+             "supervisjon og kurs i tråd med legens individuelle utdanningsplan, og dekker kurs inntil "
+             f"{v.money(rng, Decimal(rng.choice([20000, 30000, 40000])))} per år.")
     _signatures(rng, pdf, sub, d, style)
     return pdf.bytes()
 
@@ -100,7 +103,7 @@ def alis_avtale(rng: random.Random, sub: Submission, d: Doctor, pdf: PdfBuilder 
     head = [v.label(rng, "doctor_name", colon=False), v.label(rng, "hpr_number", colon=False),
             v.label(rng, "workplace", colon=False), v.label(rng, "position", colon=False)]
     workplace = f"{sub.kommune.name.replace(' kommune', '')} legesenter"
-    pdf.table([head, [d.name, d.hpr, workplace, d.position_label]], header=True, widths=[45, 30, 45, 45])
+    pdf.table([head, [d.name, d.hpr, workplace, d.position_label]], header=True, widths=[40, 42, 40, 43])
     rest = _doctor_fields(rng, sub, d, style)[3:]
     pdf.fields(rest, rng.random() < 0.5)
     if d.agency_statement is True:
@@ -112,14 +115,19 @@ def alis_avtale(rng: random.Random, sub: Submission, d: Doctor, pdf: PdfBuilder 
     pdf.heading("4 Økonomi")
     pdf.heading("4.1 Kompensasjon")
     pdf.para("Kommunen kompenserer ALIS for fravær fra praksis til læringsaktiviteter etter Helsedirektoratets "
-             "veiledende satser. ALIS-avtalen gjelder fra signering, og det kan ikke søkes tilskudd for periode før "
-             "signeringsdato.")
+             f"veiledende satser, for {sub.grant_year - 1}/{sub.grant_year} inntil "
+             f"{v.money(rng, Decimal('1032.75'))} kr per time ved fravær og {v.money(rng, Decimal('1397.25'))} kr "
+             "per time for veiledning. ALIS-avtalen gjelder fra signering, og det kan ikke søkes tilskudd for periode "
+             "før signeringsdato.")
     _signatures(rng, pdf, sub, d, style)
     return pdf.bytes()
 
 
 def render(rng: random.Random, sub: Submission, d: Doctor) -> tuple[bytes, str]:
-    """The file and its extension: PDF nine times in ten, else Word."""
+    """The file and its extension: PDF nine times in ten, else Word; a planned scan is an image PDF."""
+    if d.scanned:
+        return scanned(alis_avtale(rng, sub, d, PdfBuilder()) if sub.regime == "B"
+                       else fastlegeavtale(rng, sub, d, PdfBuilder())), "pdf"
     as_pdf = rng.random() < 0.9
     writer = PdfBuilder(embedded_font=rng.random() < 0.25) if as_pdf else DocxBuilder()
     draw = fastlegeavtale if sub.regime == "A" else alis_avtale

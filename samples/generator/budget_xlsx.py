@@ -80,7 +80,8 @@ class _Sheet:
             self.row = 2 + rng.randint(0, 2)
 
     def _money(self, value: Decimal) -> object:
-        if self.style.text_numbers:
+        """Text like "240 000" in text-number files, unless that would round away fractions of an øre."""
+        if self.style.text_numbers and value == value.quantize(Decimal("0.01")):
             return v.money(self.rng, value)
         return int(value) if value == value.to_integral_value() else float(value)
 

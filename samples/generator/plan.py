@@ -53,6 +53,7 @@ class Doctor:
     effective_from: date | None = None  # stated "Avtalen gjelder fra"
     agency_statement: bool | None = None  # None: the agreement says nothing
     has_agreement: bool = True
+    scanned: bool = False  # the agreement is an image-only PDF
     shows_orgnr: bool = False  # the agreement states the kommune's org number
     has_plan: bool = True
     costs: dict[str, Decimal] = field(default_factory=dict)  # regime A
@@ -95,6 +96,13 @@ class Submission:
     cover_letter: bool = False
     zipped: bool = False
     expected_recommended_total: Decimal | None = None
+
+    @property
+    def expected_payout(self) -> Decimal | None:
+        """RULES.md 3: regime A deducts unused funds from the payout, not from the recommendation."""
+        if self.expected_recommended_total is None:
+            return None
+        return max(Decimal(0), self.expected_recommended_total - self.unused_funds)
 
     @property
     def regime(self) -> str:

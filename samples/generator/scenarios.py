@@ -29,12 +29,13 @@ VARIANTS: dict[tuple[int, str], tuple[str, ...]] = {
     (2020, "partial"): ("cap", "cofunding", "vest-nord-one"),
     (2020, "reject"): ("after-deadline", "not-enterprise", "position-kommunalt-ansatt"),
     (2020, "manual_review"): ("agreement-missing", "unsigned", "orgnr-invalid", "budget-missing",
-                              "plan-missing"),
+                              "plan-missing", "scanned-agreement"),
     (2024, "approve"): ("clean",),
     (2024, "partial"): ("absence-rate", "supervision-rate", "month-before-signing", "month-outside-period",
                         "facilitation", "district-not-eligible"),
     (2024, "reject"): ("after-deadline", "not-enterprise", "via-agency", "vikar-too-short", "max-years"),
-    (2024, "manual_review"): ("agreement-missing", "unsigned", "orgnr-invalid", "budget-missing"),
+    (2024, "manual_review"): ("agreement-missing", "unsigned", "orgnr-invalid", "budget-missing",
+                              "scanned-agreement"),
 }
 DECISIVE_RULE = {
     "cap": "amount.cap-per-alis", "cofunding": "amount.cofunding-below-minimum",
@@ -47,6 +48,7 @@ DECISIVE_RULE = {
     "month-outside-period": "elig.month-outside-period", "facilitation": "amount.facilitation-above-max",
     "district-not-eligible": "amount.district-supplement-not-eligible", "via-agency": "elig.via-agency",
     "vikar-too-short": "elig.vikar-too-short", "max-years": "elig.max-years",
+    "scanned-agreement": "doc.no-text-layer",
 }
 STATUS_WEIGHTS = (("approve", 35), ("partial", 25), ("reject", 20), ("manual_review", 20))
 
@@ -275,6 +277,8 @@ def _claim_earlier_month(rng: random.Random, d: Doctor, signed: date, month: tup
 def _apply_common_variant(rng: random.Random, sub: Submission, variant: str) -> None:
     if variant == "agreement-missing":
         rng.choice(sub.doctors).has_agreement = False
+    elif variant == "scanned-agreement":
+        rng.choice(sub.doctors).scanned = True
     elif variant == "plan-missing":
         rng.choice(sub.doctors).has_plan = False
     elif variant == "unsigned":
@@ -329,7 +333,7 @@ def _expected_total(sub: Submission, rejected: set[str]) -> Decimal:
         for d in sub.doctors:
             if d.hpr not in rejected:
                 total += min(d.requested, CAP, d.total_cost * Decimal("0.8"))
-        return max(Decimal(0), total - sub.unused_funds).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        return total.quantize(Decimal("0.01"), ROUND_HALF_UP)
     for d in sub.doctors:
         if d.hpr in rejected:
             continue

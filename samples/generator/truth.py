@@ -34,7 +34,8 @@ def agreement(sub: Submission, d: Doctor) -> dict:
         fields["municipality_org_number"] = sub.kommune.org_number
     if sub.regime == "B":
         fields["via_agency"] = bool(d.agency_statement)
-    return {"kind": "agreement", "hpr_number": d.hpr, "fields": fields}
+    scan = {"scanned": True} if d.scanned else {}
+    return {"kind": "agreement", "hpr_number": d.hpr, **scan, "fields": fields}
 
 
 def training_plan(sub: Submission, d: Doctor) -> dict:
@@ -76,6 +77,7 @@ def render(sub: Submission, files: dict[str, dict]) -> bytes:
         "expected_status": sub.expected_status,
         "decisive_rules": sub.decisive_rules,
         "expected_recommended_total": _money(sub.expected_recommended_total),
+        "expected_payout": _money(sub.expected_payout),
         "municipality": {"name": sub.kommune.name, "kommunenummer": sub.kommune.kommunenummer,
                          "org_number": sub.kommune.org_number, "sentraliseringsklasse": sub.kommune.klass},
         "packaging": "zip" if sub.zipped else "folder",

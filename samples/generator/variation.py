@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import random
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 NBSP, THIN = "\u00a0", "\u2009"
 
@@ -72,7 +72,7 @@ def _group(digits: str, sep: str) -> str:
 
 def money(rng: random.Random, amount: Decimal) -> str:
     """One of the ways Norwegians write an amount in kroner."""
-    whole, cents = f"{amount:.2f}".split(".")
+    whole, cents = f"{amount.quantize(Decimal('0.01'), ROUND_HALF_UP)}".split(".")
     sep = rng.choice([" ", " ", NBSP, THIN])
     styles = [
         lambda: _group(whole, sep) + (f",{cents}" if cents != "00" else ""),

@@ -7,6 +7,7 @@ must conclude under `output`:
   status                  approve | partial | reject | manual_review
   findings / no_findings  rule ids that must be present / absent
   messages                {rule id: text the message must contain}
+  exact_messages          {rule id: the whole message}
   requested_total_nok, recommended_total_nok, payout_nok   (null for none)
   doctors                 {hpr: {recommended_nok, requested_nok, eligible_months, rejected}}
   parameters              {name: value} of the year's parameters (derived rates included)
@@ -20,6 +21,7 @@ import pytest
 import yaml
 
 from checks.decide import decide
+from checks.findings import rule_table
 from checks.models import Decision
 from checks.parameters import load_parameters
 from tests.rules.builder import build_facts, default_registers
@@ -63,6 +65,7 @@ class YamlItem(pytest.Item):
             facts = build_facts(self.case, params)
             decision = decide(facts, params, default_registers(self.case.get("registers")))
             errors += self._check_decision(decision, expected)
+            errors += self._check_regimes(decision, params.regime.value)
         if errors:
             raise CaseFailure("\n".join(errors))
 
@@ -78,6 +81,13 @@ class YamlItem(pytest.Item):
             if actual != wanted:
                 errors.append(f"parameter {name}: expected {wanted}, got {actual}")
         return errors
+
+    @staticmethod
+    def _check_regimes(decision: Decision, regime: str) -> list[str]:
+        """RULES.md §4's regime column holds for every finding of every case."""
+        table = rule_table()
+        return [f"{f.rule} is not a regime {regime} rule" for f in decision.findings
+                if regime not in table[f.rule].regimes]
 
     @staticmethod
     def _check_decision(decision: Decision, expected: dict[str, Any]) -> list[str]:
@@ -96,6 +106,10 @@ class YamlItem(pytest.Item):
             messages = [f.message.replace("\u00a0", " ") for f in decision.findings if f.rule == rule]
             if not any(text in m for m in messages):
                 errors.append(f"no {rule} message contains {text!r}: {messages}")
+        for rule, text in expected.get("exact_messages", {}).items():
+            messages = [f.message.replace("\u00a0", " ") for f in decision.findings if f.rule == rule]
+            if text not in messages:
+                errors.append(f"no {rule} message is exactly {text!r}: {messages}")
         for field in ("requested_total_nok", "recommended_total_nok", "payout_nok"):
             if field in expected and getattr(decision, field) != _amount(expected[field]):
                 errors.append(f"{field}: expected {expected[field]}, got {getattr(decision, field)}")

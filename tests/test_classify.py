@@ -1,0 +1,106 @@
+"""Attachments are classified by their content, never by their file name."""
+from __future__ import annotations
+
+import shutil
+import zipfile
+
+import pytest
+from reportlab.pdfgen import canvas
+
+from extractors import read_attachment
+from tests.extract_samples import expected_kind
+from tests.extract_samples import generated  # noqa: F401 - the session fixture of generated samples
+
+
+def test_every_generated_attachment_gets_the_kind_of_its_truth(generated):
+    wrong = [(f"{s.submission_id}/{s.name}", expected_kind(s), s.attachment.kind, s.attachment.reason)
+             for s in generated if s.attachment.kind != expected_kind(s)]
+    assert wrong == []
+
+
+def test_scanned_generated_pdfs_are_unreadable_for_lack_of_a_text_layer(generated):
+    scans = [s.attachment for s in generated if s.truth.get("scanned")]
+    assert scans and all(a.problem and a.problem.code == "no-text-layer" for a in scans)
+
+
+def test_every_classified_attachment_says_why_in_norwegian(generated):
+    readable = [s.attachment for s in generated if s.attachment.kind != "unreadable"]
+    assert readable and all(a.reason and ("med" in a.reason or "uten" in a.reason) for a in readable)
+
+
+def test_sha256_is_the_digest_of_the_bytes(generated):
+    import hashlib
+
+    sample = generated[0]
+    assert sample.attachment.sha256 == hashlib.sha256(sample.path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("kind", ["agreement", "training_plan", "budget"])
+def test_a_misleading_file_name_does_not_change_the_kind(generated, tmp_path, kind):
+    sample = next(s for s in generated if expected_kind(s) == kind)
+    renamed = tmp_path / "budsjett avtale utdanningsplan.txt"
+    shutil.copy(sample.path, renamed)
+    assert read_attachment(renamed).kind == kind
+
+
+def test_display_name_is_used_as_the_attachments_file(generated):
+    sample = generated[0]
+    assert read_attachment(sample.path, "Vedlegg 1.pdf").file == "Vedlegg 1.pdf"
+
+
+def test_pdf_without_text_is_unreadable_for_lack_of_a_text_layer(tmp_path):
+    scan = tmp_path / "scan.pdf"
+    page = canvas.Canvas(str(scan))
+    page.rect(50, 50, 400, 600, fill=1)
+    page.save()
+    attachment = read_attachment(scan)
+    assert (attachment.kind, attachment.problem.code) == ("unreadable", "no-text-layer")
+
+
+@pytest.mark.parametrize("content, code", [
+    (b"%PDF-1.7\n1 0 obj broken", "corrupt"),
+    (b"PK\x03\x04 not really a zip", "unsupported"),
+    (b"", "corrupt"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512, "unsupported"),
+])
+def test_bad_files_are_unreadable_with_a_reason_and_never_raise(tmp_path, content, code):
+    bad = tmp_path / "vedlegg.pdf"
+    bad.write_bytes(content)
+    attachment = read_attachment(bad)
+    assert (attachment.kind, attachment.problem.code) == ("unreadable", code)
+    assert attachment.problem.message
+
+
+def test_truncated_office_file_is_corrupt(generated, tmp_path):
+    sample = next(s for s in generated if s.truth["kind"] == "budget")
+    cut = tmp_path / "budsjett.xlsx"
+    cut.write_bytes(sample.path.read_bytes()[:2000])
+    assert read_attachment(cut).kind == "unreadable"
+
+
+def test_office_file_missing_its_main_part_is_corrupt(generated, tmp_path):
+    sample = next(s for s in generated if s.truth["kind"] == "budget")
+    broken = tmp_path / "budsjett.xlsx"
+    with zipfile.ZipFile(sample.path) as source, zipfile.ZipFile(broken, "w") as target:
+        for item in source.infolist():
+            if not item.filename.startswith("xl/worksheets/"):
+                target.writestr(item, source.read(item))
+    attachment = read_attachment(broken)
+    assert (attachment.kind, attachment.problem.code) == ("unreadable", "corrupt")
+
+
+def test_picture_is_other_not_unreadable(tmp_path):
+    photo = tmp_path / "bilde.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0" + b"\x00" * 100)
+    assert read_attachment(photo).kind == "other"
+
+
+def test_password_protected_pdf_is_unreadable_as_encrypted(tmp_path):
+    from reportlab.lib.pdfencrypt import StandardEncryption
+
+    locked = tmp_path / "avtale.pdf"
+    page = canvas.Canvas(str(locked), encrypt=StandardEncryption("hemmelig"))
+    page.drawString(100, 700, "ALIS-avtale")
+    page.save()
+    attachment = read_attachment(locked)
+    assert (attachment.kind, attachment.problem.code) == ("unreadable", "encrypted")
