@@ -19,7 +19,8 @@ from extractors.form import read_form
 from extractors.models import Attachment, ExtractionProblem
 from extractors.pdf_text import pdf_lines
 from extractors.training_plan import read_training_plan
-from extractors.workbook import Workbook
+from extractors.odf import OdsWorkbook, odt_lines
+from extractors.workbook import Workbook, XlsxWorkbook
 from extractors.xlsx_budget import read_budget
 
 __all__ = ["read_attachment", "read_form"]
@@ -53,7 +54,11 @@ def read_attachment(path: Path, name: str | None = None) -> Attachment:
         if fmt == "docx":
             return _read_docx(path, attachment)
         if fmt == "xlsx":
-            return _read_xlsx(path, attachment)
+            return _read_workbook("xlsx", XlsxWorkbook(path, attachment.file), path, attachment)
+        if fmt == "odt":
+            return _read_text_document("odt", odt_lines(path), attachment)
+        if fmt == "ods":
+            return _read_workbook("ods", OdsWorkbook(path, attachment.file), path, attachment)
     except _Encrypted:
         return _problem(attachment, "encrypted", f"{format_name(fmt)} er kryptert eller passordbeskyttet.")
     except Exception as error:  # noqa: BLE001 - any parser failure on a bad file is "corrupt", not a crash
@@ -80,9 +85,6 @@ def _other_format(path: Path, fmt: Format, attachment: Attachment) -> Attachment
             return _problem(attachment, "encrypted", "Office-filen er kryptert eller passordbeskyttet.")
         return _problem(attachment, "unsupported",
                         "Filen er i et eldre Office-format (.doc/.xls) som ikke leses automatisk; be om .docx/.xlsx.")
-    if fmt in ("odt", "ods"):
-        return _problem(attachment, "unsupported",
-                        f"Filen er et {format_name(fmt)}, som ikke leses automatisk; be om .docx/.xlsx.")
     if fmt == "empty":
         return _problem(attachment, "corrupt", "Filen er tom.")
     if fmt in ("image", "text"):
@@ -134,14 +136,13 @@ def _read_text_document(fmt: Format, lines: list[Line], attachment: Attachment) 
     return attachment
 
 
-def _read_xlsx(path: Path, attachment: Attachment) -> Attachment:
-    book = Workbook(path, attachment.file)
+def _read_workbook(fmt: Format, book: Workbook, path: Path, attachment: Attachment) -> Attachment:
     if not book.sheet_names:
         return _problem(attachment, "corrupt", "Regnearket har ingen lesbare ark.")
     if _has_macros(path):
         attachment.flags.append("macros")
     sheets = {sheet: book.grid(sheet, rows=30) for sheet in book.sheet_names}
-    kind, reason = classify_workbook("xlsx", sheets)
+    kind, reason = classify_workbook(fmt, sheets)
     attachment.kind = kind  # type: ignore[assignment]
     attachment.reason = reason
     if kind == "budget":

@@ -1,10 +1,11 @@
-"""Label-driven field lookup over the lines of a text document (PDF or Word).
+"""Label-driven field lookup over the lines of a text document (PDF, Word, OpenDocument).
 
-Both PDF pages and Word documents are first turned into `Line`s: the cells of
-one visual line (table cells, or runs of words separated by a wide gap), with
-the place they stood. A field is then found by its label synonyms: the value
-follows the label in the same cell, or sits in the next cell, or on the next
-line. Nothing here depends on positions in a particular template.
+Every text document is first turned into `Line`s: the cells of one visual
+line (table cells, or runs of words separated by a wide gap), with the place
+they stood. A field is then found by its label synonyms: the value follows
+the label in the same cell, or sits in the next cell, under the label in a
+row of labels, or on the next line. Nothing here depends on positions in a
+particular template.
 """
 from __future__ import annotations
 
@@ -163,12 +164,13 @@ class FieldFinder:
                 return text[: match.start()]
         return text
 
-    def hits(self, labels: list[str], parse: ValueParser, anywhere: bool = True) -> list[Hit]:
-        """Every place a label stands with a parseable value, specific labels first."""
+    def hits(self, labels: list[str], parse: ValueParser) -> list[Hit]:
+        """Every place a label starts a cell with a parseable value, specific labels first;
+        failing that, labels inside a cell (a weaker route, graded low)."""
         found: list[Hit] = []
         for label in by_length(labels):
             found.extend(self._hits_for(label, parse, label_at_start(label), Grade.found))
-        if anywhere and not found:
+        if not found:
             for label in by_length(labels):
                 found.extend(self._hits_for(label, parse, label_inside(label), Grade.low))
         return found

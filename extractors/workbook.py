@@ -1,7 +1,7 @@
-"""An xlsx workbook as the budget reader needs it: numbers with formulas recomputed.
+"""A spreadsheet as the budget reader needs it: numbers with formulas recomputed.
 
-The file is loaded twice (openpyxl): once for the values a program stored,
-once for the formulas. A formula cell's number is the recomputed one when
+An xlsx file is loaded twice (openpyxl): once for the values a program
+stored, once for the formulas. A formula cell's number is the recomputed one when
 the evaluator knows the formula (a stored value that differs is remembered as
 an ArithmeticMismatch), else the stored one. Merged ranges read as their
 top-left cell; hidden columns are known so a visible column can be preferred.
@@ -34,50 +34,43 @@ class Cell:
 
 
 class Workbook:
-    def __init__(self, path: Path, file: str):
+    """The reading and recomputing every spreadsheet format shares; loaders give cells and layout."""
+
+    def __init__(self, file: str, sheet_names: list[str], merged: dict[str, dict[str, str]]):
         self.file = file
-        data = path.read_bytes()  # a file object: openpyxl would refuse a path without an Excel suffix
-        self._formulas = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
-        self._values = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
-        self.sheet_names = list(self._formulas.sheetnames)
+        self.sheet_names = sheet_names
         self.mismatches: dict[tuple[str, str], ArithmeticMismatch] = {}
         self._numbers: dict[tuple[str, str], Decimal | None] = {}
         self._busy: set[tuple[str, str]] = set()
-        self._merged = {name: self._merged_map(name) for name in self.sheet_names}
+        self._merged = merged
 
-    def _merged_map(self, sheet: str) -> dict[str, str]:
-        mapping: dict[str, str] = {}
-        for merged in self._formulas[sheet].merged_cells.ranges:
-            top_left = f"{get_column_letter(merged.min_col)}{merged.min_row}"
-            for row in range(merged.min_row, merged.max_row + 1):
-                for col in range(merged.min_col, merged.max_col + 1):
-                    mapping[f"{get_column_letter(col)}{row}"] = top_left
-        return mapping
+    def raw(self, sheet: str, coord: str) -> object:
+        """The cell as written: a value, or a formula as text starting with "="."""
+        raise NotImplementedError
+
+    def stored(self, sheet: str, coord: str) -> object:
+        """The value a program stored for the cell (a formula's last computed value, if any)."""
+        raise NotImplementedError
 
     def size(self, sheet: str) -> tuple[int, int]:
-        ws = self._formulas[sheet]
-        return min(ws.max_row, MAX_ROWS), min(ws.max_column, MAX_COLS)
+        raise NotImplementedError
 
     def hidden_columns(self, sheet: str) -> set[int]:
-        hidden: set[int] = set()
-        for dimension in self._formulas[sheet].column_dimensions.values():
-            if dimension.hidden and dimension.min and dimension.max:
-                hidden.update(range(dimension.min, dimension.max + 1))
-        return hidden
+        raise NotImplementedError
 
     def cell(self, sheet: str, row: int, col: int) -> Cell:
         coord = f"{get_column_letter(col)}{row}"
         origin = self._merged[sheet].get(coord, coord)
-        raw = self._formulas[sheet][origin].value
+        raw = self.raw(sheet, origin)
         if isinstance(raw, str) and raw.startswith("="):
             try:
                 number = self.number(sheet, origin)
             except Unsupported:
                 number = None
-            return Cell(value=number if number is not None else self._values[sheet][origin].value,
+            return Cell(value=number if number is not None else self.stored(sheet, origin),
                         coord=origin, formula=raw)
         if raw is not None and not isinstance(raw, (str, int, float, Decimal, date, datetime, time, bool)):
-            raw = self._values[sheet][origin].value  # array formulas and the like: their stored value
+            raw = self.stored(sheet, origin)  # array formulas and the like: their stored value
         return Cell(value=raw, coord=origin)
 
     def grid(self, sheet: str, rows: int | None = None) -> list[list[object]]:
@@ -102,8 +95,8 @@ class Workbook:
         return value
 
     def _compute(self, sheet: str, coord: str) -> Decimal | None:
-        raw = self._formulas[sheet][coord].value
-        stored = self._values[sheet][coord].value
+        raw = self.raw(sheet, coord)
+        stored = self.stored(sheet, coord)
         stored_number = _as_number(stored)
         if not (isinstance(raw, str) and raw.startswith("=")):
             return _as_number(raw)
@@ -133,6 +126,43 @@ class Workbook:
             except Unsupported:
                 return None
         return _as_number(cell.value)
+
+
+class XlsxWorkbook(Workbook):
+    """An .xlsx/.xlsm file, loaded twice by openpyxl: formulas, and the values stored beside them."""
+
+    def __init__(self, path: Path, file: str):
+        data = path.read_bytes()  # a file object: openpyxl would refuse a path without an Excel suffix
+        self._formulas = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
+        self._values = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+        names = list(self._formulas.sheetnames)
+        super().__init__(file, names, {name: self._merged_map(name) for name in names})
+
+    def _merged_map(self, sheet: str) -> dict[str, str]:
+        mapping: dict[str, str] = {}
+        for merged in self._formulas[sheet].merged_cells.ranges:
+            top_left = f"{get_column_letter(merged.min_col)}{merged.min_row}"
+            for row in range(merged.min_row, merged.max_row + 1):
+                for col in range(merged.min_col, merged.max_col + 1):
+                    mapping[f"{get_column_letter(col)}{row}"] = top_left
+        return mapping
+
+    def raw(self, sheet: str, coord: str) -> object:
+        return self._formulas[sheet][coord].value
+
+    def stored(self, sheet: str, coord: str) -> object:
+        return self._values[sheet][coord].value
+
+    def size(self, sheet: str) -> tuple[int, int]:
+        ws = self._formulas[sheet]
+        return min(ws.max_row, MAX_ROWS), min(ws.max_column, MAX_COLS)
+
+    def hidden_columns(self, sheet: str) -> set[int]:
+        hidden: set[int] = set()
+        for dimension in self._formulas[sheet].column_dimensions.values():
+            if dimension.hidden and dimension.min and dimension.max:
+                hidden.update(range(dimension.min, dimension.max + 1))
+        return hidden
 
 
 def _as_number(value: object) -> Decimal | None:

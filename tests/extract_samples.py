@@ -31,13 +31,16 @@ SEEDS = (11, 12)
 COUNT = 10
 
 
+_READ: list[list[Sample]] = []  # each test module imports the fixture, so it is cached here, once
+
+
 @pytest.fixture(scope="session")
 def generated(tmp_path_factory) -> list[Sample]:
     """Every attachment of COUNT submissions for each of SEEDS, read once for all extract tests."""
-    samples: list[Sample] = []
-    for seed in SEEDS:
-        samples += read_samples(tmp_path_factory.mktemp(f"generated{seed}"), COUNT, seed)
-    return samples
+    if not _READ:
+        _READ.append([sample for seed in SEEDS
+                      for sample in read_samples(tmp_path_factory.mktemp(f"generated{seed}"), COUNT, seed)])
+    return _READ[0]
 
 
 def read_samples(out: Path, count: int, seed: int) -> list[Sample]:

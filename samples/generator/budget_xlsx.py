@@ -187,12 +187,13 @@ def _budget_b(rng: random.Random, sub: Submission, wb: Workbook, style: _Style) 
             }
             sheet.write([row[k] for k in cols])
     last = sheet.row - 1
-    claims = Formula(f"SUM({L['total']}{first}:{L['total']}{last})",
-                     sum((c.total for d in sub.doctors for c in d.claims), Decimal(0)))
+    claimed = sum((c.total for d in sub.doctors for c in d.claims), Decimal(0))
+    total_range = f"{L['total']}{first}:{L['total']}{last}"
     if rng.random() < 0.6:
-        sheet.write(["Sum" if c == cols[0] else claims if c == "total" else None for c in cols])
+        sums = Formula(f"SUM({total_range})", claimed)
+        sheet.write(["Sum" if c == cols[0] else sums if c == "total" else None for c in cols])
     _summary_sheet(rng, sub, wb.create_sheet("Oppsummering"), style,
-                   Formula(f"Beregningsgrunnlag!{claims.text}", claims.value))
+                   Formula(f"SUM(Beregningsgrunnlag!{total_range})", claimed))
 
 
 def _summary_sheet(rng: random.Random, sub: Submission, ws: Worksheet, style: _Style, claims: Formula) -> None:
