@@ -36,20 +36,10 @@ def read_agreement(lines: list[Line], file: str) -> AgreementRecord:
         follows_directorate_template=all(re.search(h, text, re.IGNORECASE) for h in spec["template_headings"]),
     )
     fields = spec["fields"]
-    hpr = finder.find(fields["hpr_number"]["labels"], value_parser(fields["hpr_number"]))
-    if hpr:
-        record.hpr_number = hpr.extracted(file)
-        if not re.fullmatch(r"\d{7,9}", hpr.value):
-            record.hpr_number.grade = Grade.low
-    anchor = hpr.line_index if hpr else None
-    for name in ("doctor_name", "position", "position_percent", "employment_start", "employment_end"):
-        hit = finder.find(fields[name]["labels"], value_parser(fields[name]), near=anchor)
-        if hit:
-            setattr(record, name, hit.extracted(file))
-    for name in ("municipality_name", "municipality_org_number", "effective_from"):
-        hit = finder.find(fields[name]["labels"], value_parser(fields[name]))
-        if hit:
-            setattr(record, name, hit.extracted(file))
+    record.hpr_number, anchor = finder.hpr(fields, file)
+    finder.fill(record, ("doctor_name", "position", "position_percent", "employment_start", "employment_end"),
+                fields, file, near=anchor)
+    finder.fill(record, ("municipality_name", "municipality_org_number", "effective_from"), fields, file)
     if record.municipality_org_number.value:
         record.municipality_org_number.value = re.sub(r"\s", "", record.municipality_org_number.value)
     if not record.municipality_name.found:

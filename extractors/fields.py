@@ -243,6 +243,24 @@ class FieldFinder:
             return Hit(parsed[0], parsed[1], index + 1, below.where, below.bbox(target), grade)
         return None
 
+    def hpr(self, fields: dict[str, Any], file: str) -> tuple[Extracted, int | None]:
+        """The HPR number and the line it stood on: the anchor for the doctor's other fields."""
+        hit = self.find(fields["hpr_number"]["labels"], value_parser(fields["hpr_number"]))
+        if not hit:
+            return Extracted(), None
+        extracted = hit.extracted(file)
+        if not re.fullmatch(r"\d{7,9}", hit.value):
+            extracted.grade = Grade.low
+        return extracted, hit.line_index
+
+    def fill(self, record: Any, names: tuple[str, ...], fields: dict[str, Any], file: str,
+             near: int | None = None) -> None:
+        """Set each named field of `record` that the document labels; the others stay missing."""
+        for name in names:
+            hit = self.find(fields[name]["labels"], value_parser(fields[name]), near=near)
+            if hit:
+                setattr(record, name, hit.extracted(file))
+
     def find(self, labels: list[str], parse, near: int | None = None) -> Hit | None:
         """The best hit: the most specific label; among equals, the one nearest `near`."""
         found = self.hits(labels, parse)

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from extractors.fields import FieldFinder, Line, value_parser
+from extractors.fields import FieldFinder, Line
 from extractors.labels import header_matches, header_starts_with, tables
-from extractors.models import Course, Grade, LearningActivity, TrainingPlanRecord
+from extractors.models import Course, LearningActivity, TrainingPlanRecord
 from extractors.values import clean_text, parse_amount
 
 
@@ -25,17 +25,9 @@ def read_training_plan(lines: list[Line], file: str) -> TrainingPlanRecord:
     stop = [label for f in fields.values() for label in f["labels"]] + ["Dato", "Telefon", "E-post"]
     finder = FieldFinder(lines, stop)
     record = TrainingPlanRecord()
-    hpr = finder.find(fields["hpr_number"]["labels"], value_parser(fields["hpr_number"]))
-    if hpr:
-        record.hpr_number = hpr.extracted(file)
-        if not re.fullmatch(r"\d{7,9}", hpr.value):
-            record.hpr_number.grade = Grade.low
-    anchor = hpr.line_index if hpr else None
-    for name in ("doctor_name", "supervisor", "enterprise", "specialisation_start"):
-        hit = finder.find(fields[name]["labels"], value_parser(fields[name]),
-                          near=anchor if name == "doctor_name" else None)
-        if hit:
-            setattr(record, name, hit.extracted(file))
+    record.hpr_number, anchor = finder.hpr(fields, file)
+    finder.fill(record, ("doctor_name",), fields, file, near=anchor)
+    finder.fill(record, ("supervisor", "enterprise", "specialisation_start"), fields, file)
     record.activities = [_activity(row, spec) for row in _table_rows(lines, spec["activity_headers"], "activity")]
     record.courses = [c for c in (_course(row) for row in _table_rows(lines, spec["course_headers"], "name")) if c]
     return record

@@ -136,19 +136,8 @@ def parse_date(raw: object) -> date | None:
 
 def find_date(text: str) -> tuple[date, str] | None:
     """The first date in a longer text, with the raw text it stood as."""
-    best: tuple[int, date, str] | None = None
-    for pattern in _DATE_PATTERNS:
-        for match in pattern.finditer(text):
-            parts = match.groupdict()
-            month = MONTHS[parts["mw"].lower()] if parts.get("mw") else int(parts["m"])
-            try:
-                value = date(_year(parts["y"]), month, int(parts["d"]))
-            except ValueError:
-                continue
-            if best is None or match.start() < best[0]:
-                best = (match.start(), value, match.group(0))
-            break
-    return (best[1], best[2]) if best else None
+    hits = find_dates(text)
+    return hits[0] if hits else None
 
 
 def find_dates(text: str) -> list[tuple[date, str]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Callable
 
 from extractors.labels import header_has_words, header_matches, header_starts_with, normalise_header, tables
 from extractors.models import BudgetRecord, BudgetRow, ClaimRow, Evidence, Extracted, Grade
@@ -204,7 +204,7 @@ def _read_budget_rows(book: Workbook, table: Table) -> BudgetRecord:
         budget_row = BudgetRow(
             doctor_name=_text(book, table, row, "doctor_name"),
             hpr_number=_hpr(book, table, row),
-            position=_position(book, table, row),
+            position=_parsed(book, table, row, "position", parse_position),
             costs={name.split(":", 1)[1]: _money(book, table, row, name)
                    for name in table.columns if name.startswith("cost:")},
             cofunding=_money(book, table, row, "cofunding"),
@@ -225,13 +225,14 @@ def _read_budget_rows(book: Workbook, table: Table) -> BudgetRecord:
     return record
 
 
-def _position(book: Workbook, table: Table, row: Row) -> Extracted:
-    cell = row.cells.get("position")
+def _parsed(book: Workbook, table: Table, row: Row, name: str, parse: Callable[[object], Any]) -> Extracted:
+    """A cell read through a parser; a cell with text the parser cannot read is missing, with evidence."""
+    cell = row.cells.get(name)
     if not _has_text(cell):
         return Extracted()
     evidence = Evidence(file=book.file, where=_where(table, cell), value=evidence_value(cell.value))
-    position = parse_position(cell.value)
-    return Extracted(value=position, grade=Grade.found if position else Grade.missing, evidence=evidence)
+    value = parse(cell.value)
+    return Extracted(value=value, grade=Grade.found if value else Grade.missing, evidence=evidence)
 
 
 def _range_sum(book: Workbook, table: Table, row: Row, parts: list[Decimal]) -> Extracted[Decimal]:
@@ -255,7 +256,7 @@ def _read_claims(book: Workbook, table: Table) -> BudgetRecord:
         claim = ClaimRow(
             hpr_number=_hpr(book, table, row),
             doctor_name=_text(book, table, row, "doctor_name"),
-            month=_month(book, table, row),
+            month=_parsed(book, table, row, "month", parse_month),
             absence_hours=_money(book, table, row, "absence_hours"),
             absence_rate=_money(book, table, row, "absence_rate"),
             supervision_hours=_money(book, table, row, "supervision_hours"),
@@ -289,15 +290,6 @@ def _claim_parts(claim: ClaimRow) -> list[Decimal]:
     if claim.learning_costs.value is not None:
         parts.append(claim.learning_costs.value)
     return parts
-
-
-def _month(book: Workbook, table: Table, row: Row) -> Extracted[str]:
-    cell = row.cells.get("month")
-    if not _has_text(cell):
-        return Extracted()
-    evidence = Evidence(file=book.file, where=_where(table, cell), value=evidence_value(cell.value))
-    month = parse_month(cell.value)
-    return Extracted(value=month, grade=Grade.found if month else Grade.missing, evidence=evidence)
 
 
 def _read_summary(book: Workbook, claims: Table, record: BudgetRecord) -> None:

@@ -13,12 +13,11 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NONE
-from prefect.task_runners import ThreadPoolTaskRunner
 
 from checks.registers import Registers, load_registers
 from pipeline.batch import merge_entry, now_iso, write_batch
 from pipeline.inbox import list_submissions, submission_id
-from pipeline.process import batch_entry, error_result, process_submission, write_application
+from pipeline.process import error_result, process_submission, write_application
 from pipeline.render.format import kroner, status_label
 from pipeline.result import Batch, BatchEntry, Result
 

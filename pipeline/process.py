@@ -14,7 +14,7 @@ from checks.models import ApplicationFacts, Decision, Finding
 from checks.parameters import UnknownYear, load_parameters
 from checks.registers import Registers
 from extractors import read_form
-from extractors.models import Attachment, FormRecord
+from extractors.models import FormRecord
 from pipeline.inbox import opened, submission_id
 from pipeline.isolation import Limits, read_isolated
 from pipeline.outputs import remove_if_present, write_atomic

@@ -1,7 +1,7 @@
 """Generated submissions read by the extractors, paired with the generator's truth.
 
-Shared by the test_extract_* modules: each generates its own inbox once per
-module (samples.generator) and reads every attachment once.
+Shared by the test_extract_* modules through the session fixture `generated`
+in tests/conftest.py: the inboxes are generated and every attachment read once.
 """
 from __future__ import annotations
 
@@ -10,8 +10,6 @@ import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-
-import pytest
 
 from extractors import read_attachment
 from extractors.models import Attachment
@@ -29,18 +27,6 @@ class Sample:
 
 SEEDS = (11, 12)
 COUNT = 10
-
-
-_READ: list[list[Sample]] = []  # each test module imports the fixture, so it is cached here, once
-
-
-@pytest.fixture(scope="session")
-def generated(tmp_path_factory) -> list[Sample]:
-    """Every attachment of COUNT submissions for each of SEEDS, read once for all extract tests."""
-    if not _READ:
-        _READ.append([sample for seed in SEEDS
-                      for sample in read_samples(tmp_path_factory.mktemp(f"generated{seed}"), COUNT, seed)])
-    return _READ[0]
 
 
 def read_samples(out: Path, count: int, seed: int) -> list[Sample]:

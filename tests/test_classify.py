@@ -9,7 +9,6 @@ from reportlab.pdfgen import canvas
 
 from extractors import read_attachment
 from tests.extract_samples import expected_kind
-from tests.extract_samples import generated  # noqa: F401 - the session fixture of generated samples
 
 
 def test_every_generated_attachment_gets_the_kind_of_its_truth(generated):

@@ -5,7 +5,6 @@ import re
 
 import pytest
 
-from tests.extract_samples import generated  # noqa: F401 - the session fixture of generated samples
 from tests.extract_samples import mismatches, of_kind
 from extractors.agreement import read_agreement
 from extractors.fields import FieldFinder, Line, value_parser

@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 
 from extractors import read_attachment
-from tests.extract_samples import generated  # noqa: F401 - the session fixture of generated samples
 from tests.extract_samples import of_kind, same
 
 ROW_FIELDS = ["doctor_name", "hpr_number", "position", "total_cost", "cofunding", "requested"]

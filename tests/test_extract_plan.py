@@ -8,7 +8,6 @@ import pytest
 
 from extractors.fields import Line
 from extractors.training_plan import read_training_plan
-from tests.extract_samples import generated  # noqa: F401 - the session fixture of generated samples
 from tests.extract_samples import mismatches, of_kind
 
 FIELDS = ["doctor_name", "hpr_number", "supervisor", "enterprise", "specialisation_start"]

@@ -1,0 +1,11 @@
+"""Fixtures shared across test modules."""
+import pytest
+
+from tests.extract_samples import COUNT, SEEDS, Sample, read_samples
+
+
+@pytest.fixture(scope="session")
+def generated(tmp_path_factory) -> list[Sample]:
+    """Every attachment of COUNT generated submissions for each of SEEDS, read once for all extract tests."""
+    return [sample for seed in SEEDS
+            for sample in read_samples(tmp_path_factory.mktemp(f"generated{seed}"), COUNT, seed)]
