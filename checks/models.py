@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from extractors.models import Attachment, Evidence, FormRecord, Position
 
@@ -16,6 +16,8 @@ Status = Literal["approve", "partial", "reject", "manual_review"]
 
 class Finding(BaseModel):
     """One rule's verdict, with the numbers in a Norwegian message and its source."""
+
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
 
     rule: str
     severity: Severity

@@ -10,7 +10,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Generic, Literal, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 T = TypeVar("T")
 
@@ -30,6 +30,8 @@ class Evidence(BaseModel):
     "Budsjett!L7" for a spreadsheet cell, "avsnitt 12" or "tabell 1 rad 3"
     for a Word document.
     """
+
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
 
     file: str
     where: str

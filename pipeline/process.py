@@ -10,18 +10,19 @@ from datetime import date
 from pathlib import Path
 
 from checks.decide import decide, decide_without_rules
-from checks.models import ApplicationFacts, Decision, Finding
+from checks.findings import pipeline_error
+from checks.models import ApplicationFacts, Decision
 from checks.parameters import UnknownYear, load_parameters
 from checks.registers import Registers
 from extractors import read_form
 from extractors.models import FormRecord
-from pipeline.inbox import opened, submission_id
+from pipeline.inbox import SubmissionError, opened, submission_id
 from pipeline.isolation import Limits, read_isolated
 from pipeline.outputs import remove_if_present, write_atomic
 from pipeline.render.batch_summary import deciding_rules
 from pipeline.render.letter import render_letter
 from pipeline.render.summary import render_summary
-from pipeline.result import AttachmentResult, BatchEntry, DoctorResult, FindingResult, Municipality, Result
+from pipeline.result import AttachmentResult, BatchEntry, DoctorResult, Municipality, Result
 
 log = logging.getLogger(__name__)
 
@@ -78,27 +79,21 @@ def build_result(facts: ApplicationFacts, decision: Decision) -> Result:
         payout_nok=decision.payout_nok,
         doctors=[DoctorResult.from_decision(d) for d in decision.doctors],
         attachments=[AttachmentResult.from_attachment(a) for a in facts.attachments],
-        findings=[FindingResult.from_finding(f) for f in decision.findings],
+        findings=decision.findings,
         ruleset=decision.ruleset,
     )
 
 
 def error_result(sid: str, exc: BaseException, form: FormRecord | None = None) -> Result:
     """The result of a submission whose processing broke: a person must look at it."""
-    finding = Finding(
-        rule="pipeline.error",
-        severity="review",
-        level="application",
-        message=f"Behandlingen av søknaden feilet ({type(exc).__name__}). Søknaden må behandles manuelt.",
-        source="CONTRACT.md avsnitt 3",
-    )
+    reason = str(exc) if isinstance(exc, SubmissionError) else f"uventet feil ({type(exc).__name__})"
     form = form or FormRecord()
     return Result(
         submission_id=sid,
         grant_year=form.grant_year,
         status="manual_review",
         municipality=Municipality(name=form.municipality_name, kommunenummer=form.kommunenummer, org_number=form.org_number),
-        findings=[FindingResult.from_finding(finding)],
+        findings=[pipeline_error(reason)],
     )
 
 

@@ -4,44 +4,48 @@ Money is Decimal inside; it becomes a JSON number only here, at the boundary.
 """
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, PlainSerializer
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
 from checks.models import DoctorDecision, Finding, Status
-from extractors.models import Attachment, AttachmentKind, Evidence, Position
+from extractors.models import Attachment, AttachmentKind
 
 PIPELINE_VERSION = "0.1.0"
+
+# Every field is always written, so the schema marks them all required.
+ALWAYS_WRITTEN = ConfigDict(json_schema_serialization_defaults_required=True)
 
 Money = Annotated[Decimal, PlainSerializer(lambda d: float(d), return_type=float, when_used="json")]
 
 
 class Municipality(BaseModel):
+    model_config = ALWAYS_WRITTEN
+
     name: str | None = None
     kommunenummer: str | None = None
     org_number: str | None = None
 
 
-class DoctorResult(BaseModel):
-    name: str | None = None
-    hpr_number: str | None = None
-    position: Position | None = None
-    agreement_signed: date | None = None
-    employment_start: date | None = None
-    employment_end: date | None = None
-    via_agency: bool | None = None
-    requested_nok: Money
-    recommended_nok: Money
-    eligible_months: list[str] = []
+class DoctorResult(DoctorDecision):
+    """A doctor as result.json shows it: the decision without the checks' working fields."""
+
+    model_config = ALWAYS_WRITTEN
+
+    requested_nok: Money = Decimal("0")
+    recommended_nok: Money = Decimal("0")
+    claimed_months: list[str] = Field(default=[], exclude=True)
+    rejected: bool = Field(default=False, exclude=True)
 
     @classmethod
     def from_decision(cls, d: DoctorDecision) -> "DoctorResult":
-        return cls(**d.model_dump(exclude={"rejected"}))
+        return cls(**d.model_dump())
 
 
 class AttachmentResult(BaseModel):
+    model_config = ALWAYS_WRITTEN
+
     file: str
     sha256: str
     kind: AttachmentKind
@@ -61,22 +65,10 @@ class AttachmentResult(BaseModel):
         )
 
 
-class FindingResult(BaseModel):
-    rule: str
-    severity: str
-    level: str
-    hpr_number: str | None = None
-    message: str
-    evidence: Evidence | None = None
-    source: str = ""
-
-    @classmethod
-    def from_finding(cls, f: Finding) -> "FindingResult":
-        return cls(**f.model_dump())
-
-
 class Result(BaseModel):
     """One submission's machine-readable result (applications/ID/result.json)."""
+
+    model_config = ALWAYS_WRITTEN
 
     submission_id: str
     grant_year: int | None = None
@@ -88,12 +80,14 @@ class Result(BaseModel):
     allocated_nok: Money | None = None
     doctors: list[DoctorResult] = []
     attachments: list[AttachmentResult] = []
-    findings: list[FindingResult] = []
+    findings: list[Finding] = []
     ruleset: str | None = None
     pipeline_version: str = PIPELINE_VERSION
 
 
 class BatchEntry(BaseModel):
+    model_config = ALWAYS_WRITTEN
+
     submission_id: str
     status: Status
     grant_year: int | None = None
@@ -107,6 +101,8 @@ class BatchEntry(BaseModel):
 
 class Batch(BaseModel):
     """batch.json: every submission of the run, whatever happened to it."""
+
+    model_config = ALWAYS_WRITTEN
 
     inbox: str
     started_at: str

@@ -8,7 +8,8 @@ from datetime import date
 from decimal import Decimal
 
 from extractors.models import Evidence
-from pipeline.result import AttachmentResult, DoctorResult, FindingResult, Municipality, Result
+from checks.models import Finding
+from pipeline.result import AttachmentResult, DoctorResult, Municipality, Result
 
 MUNICIPALITY = Municipality(name="Tromsø kommune", kommunenummer="5501", org_number="940101808")
 
@@ -57,7 +58,7 @@ def approve() -> Result:
     return result("approve")
 
 
-REDUCTION = FindingResult(
+REDUCTION = Finding(
     rule="amount.absence-rate-above-max",
     severity="reduce",
     level="doctor",
@@ -78,7 +79,7 @@ def partial() -> Result:
         doctors=[doctor("Kari Nordmann", "1234567", "250000", "240000")],
         findings=[
             REDUCTION,
-            FindingResult(rule="id.budget-arithmetic", severity="warning", level="application",
+            Finding(rule="id.budget-arithmetic", severity="warning", level="application",
                           message="Summen i celle Beregningsgrunnlag!J20 er 250 100 kr, men radene summerer til 250 000 kr.",
                           evidence=Evidence(file="beregningsgrunnlag 2024.xlsx", where="Beregningsgrunnlag!J20", value=250100),
                           source="antakelse"),
@@ -95,7 +96,7 @@ def reject() -> Result:
         payout_nok=Decimal("0"),
         doctors=[doctor("Ola Nordmann", "7654321", "300000", "0", via_agency=True, eligible_months=[])],
         findings=[
-            FindingResult(rule="elig.after-deadline", severity="reject", level="application",
+            Finding(rule="elig.after-deadline", severity="reject", level="application",
                           message="Søknaden kom inn 3. september 2024, etter søknadsfristen 1. september 2024.",
                           evidence=Evidence(file="skjema.json", where="submitted_at", value="2024-09-03T10:15:00+02:00"),
                           source="antakelse: frist som 2023 (seed 003)"),
@@ -110,7 +111,7 @@ def manual_review() -> Result:
         recommended_total_nok=None,
         payout_nok=None,
         findings=[
-            FindingResult(rule="doc.agreement-unsigned", severity="review", level="doctor", hpr_number="1234567",
+            Finding(rule="doc.agreement-unsigned", severity="review", level="doctor", hpr_number="1234567",
                           message="ALIS-avtalen for Kari Nordmann har ingen signaturdato. Kontroller at avtalen er signert av begge parter.",
                           evidence=Evidence(file="ALIS-avtale Kari Nordmann.pdf", where="s. 3", value=None),
                           source="seed 001"),

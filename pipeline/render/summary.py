@@ -4,7 +4,8 @@ from __future__ import annotations
 from pipeline.render.actions import next_step
 from pipeline.render.amounts import OTHER_LABEL, other_amounts
 from pipeline.render.environment import environment
-from pipeline.result import FindingResult, Result
+from checks.models import Finding
+from pipeline.result import Result
 
 SEVERITY_ORDER = ("review", "reject", "reduce", "warning", "info")
 
@@ -27,7 +28,7 @@ def summary_context(result: Result) -> dict:
     }
 
 
-def sorted_findings(findings: list[FindingResult]) -> list[FindingResult]:
+def sorted_findings(findings: list[Finding]) -> list[Finding]:
     """Most decisive first: what stops the case, then what refuses, reduces, warns, informs."""
     rank = {s: i for i, s in enumerate(SEVERITY_ORDER)}
     return sorted(findings, key=lambda f: rank.get(f.severity, len(rank)))
