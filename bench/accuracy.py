@@ -1,6 +1,7 @@
 """Extraction accuracy against the generator's ground truth.
 
-    python bench/accuracy.py --count 50 --seed 7
+    python bench/accuracy.py --count 200 --seed 1          # widest variation (the default)
+    python bench/accuracy.py --count 50 --seed 7 --narrow  # only the DOCUMENTS.md examples
     python bench/accuracy.py --inbox samples/inbox      # an inbox that has .truth/ beside it
 
 Generates submissions into a temporary folder (or reads --inbox), runs
@@ -173,6 +174,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--inbox", type=Path, help="evaluate this inbox (with .truth/) instead of generating")
     parser.add_argument("--worst", type=int, default=8)
+    width = parser.add_mutually_exclusive_group()
+    width.add_argument("--wide", dest="wide", action="store_true", default=True,
+                       help="the generator's widest variation (default)")
+    width.add_argument("--narrow", dest="wide", action="store_false", help="only the DOCUMENTS.md examples")
     args = parser.parse_args(argv)
     try:
         from extractors import read_attachment
@@ -183,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
         report(*evaluate(args.inbox, read_attachment), worst=args.worst)
         return 0
     with tempfile.TemporaryDirectory() as tmp:
-        generate(Path(tmp), args.count, args.seed)
+        generate(Path(tmp), args.count, args.seed, wide=args.wide)
         report(*evaluate(Path(tmp), read_attachment), worst=args.worst)
     return 0
 

@@ -46,7 +46,7 @@ def _pattern(regex: str, what: str) -> Callable[[str], str]:
 
 
 def _year(text: str) -> int:
-    if not re.fullmatch(r"\d{4}", text):
+    if not re.fullmatch(r"[0-9]{4}", text):
         raise ValueError(f"år må ha fire sifre, fikk {text!r}")
     return int(text)
 
@@ -70,9 +70,9 @@ def _text(text: str) -> str:
     return text
 
 
-ORG = _pattern(r"\d{9}", "organisasjonsnummer")
-KNR = _pattern(r"\d{4}", "kommunenummer")
-HPR = _pattern(r"\d{7,9}", "HPR-nummer")
+ORG = _pattern(r"[0-9]{9}", "organisasjonsnummer")
+KNR = _pattern(r"[0-9]{4}", "kommunenummer")
+HPR = _pattern(r"[0-9]{7,9}", "HPR-nummer")
 
 COLUMNS: dict[str, dict[str, Callable[[str], object]]] = {
     "kommuner.csv": {"kommunenummer": KNR, "name": _text, "org_number": ORG,

@@ -7,12 +7,12 @@ in the record (FormRecord.problems, Attachment.problem).
 from __future__ import annotations
 
 import hashlib
-import re
-import zipfile
+import importlib.util
 from pathlib import Path
 
 from extractors.agreement import read_agreement
 from extractors.classify import Format, classify_text, classify_workbook, format_name, sniff
+from extractors.convert import converted
 from extractors.docx_text import docx_lines
 from extractors.fields import Line
 from extractors.form import read_form
@@ -20,55 +20,88 @@ from extractors.models import Attachment, ExtractionProblem
 from extractors.pdf_text import pdf_lines
 from extractors.training_plan import read_training_plan
 from extractors.odf import OdsWorkbook, odt_lines
-from extractors.workbook import Workbook, XlsxWorkbook
+from extractors.safety import LIMITS, Rejected, check_pdf, check_zip, ole_kind, problem
+from extractors.workbook import Workbook, XlsWorkbook, XlsxWorkbook
 from extractors.xlsx_budget import read_budget
 
 __all__ = ["read_attachment", "read_form"]
 
-MAX_BYTES = 50_000_000
+MAX_BYTES = LIMITS.file_bytes
 _MIN_TEXT_CHARS = 20
+# extensions that promise a document; a file so named holding plain text or unknown bytes is mislabelled
+_DOCUMENT_SUFFIXES = {".pdf", ".docx", ".docm", ".doc", ".xlsx", ".xlsm", ".xls", ".odt", ".ods"}
 
 
-def _problem(attachment: Attachment, code: str, message: str) -> Attachment:
+def _unreadable(attachment: Attachment, found: ExtractionProblem, fmt: Format | None = None) -> Attachment:
+    """The reason keeps what the bytes showed, so a caseworker sees a "PDF" that failed, not just a failure."""
     attachment.kind = "unreadable"
-    attachment.problem = ExtractionProblem(code=code, message=message)
+    attachment.problem = found
+    attachment.reason = f"{_capitalised(fmt)} (etter innholdet) som ikke kunne leses" if fmt else "Kunne ikke leses"
     return attachment
 
 
 def read_attachment(path: Path, name: str | None = None) -> Attachment:
-    """Classify one attachment by its content and extract its record; never raises for a bad file."""
+    """Classify one attachment by its content and extract its record; never raises for a bad file.
+
+    The safety checks (extractors/safety.py) run first; a MemoryError is let
+    through so the isolating parent reports the memory limit, not corruption.
+    """
     path = Path(path)
     file = name or path.name
     try:
         size = path.stat().st_size
-        if size > MAX_BYTES:
-            return _problem(Attachment(file=file, sha256=_sha256(path), kind="unreadable"), "too-large",
-                            f"Filen er for stor ({size // 1_000_000} MB) til å leses automatisk.")
         attachment = Attachment(file=file, sha256=_sha256(path), kind="other")
     except OSError:
-        return _problem(Attachment(file=file, sha256="", kind="unreadable"), "corrupt", "Filen kunne ikke leses.")
+        return _unreadable(Attachment(file=file, sha256="", kind="unreadable"), problem("corrupt", name="Filen"))
+    if size > LIMITS.file_bytes:
+        return _unreadable(attachment, problem("too-large", limit=LIMITS.file_bytes // 1_000_000))
     fmt = sniff(path)
     try:
-        if fmt == "pdf":
-            return _read_pdf(path, attachment)
-        if fmt == "docx":
-            return _read_docx(path, attachment)
-        if fmt == "xlsx":
-            return _read_workbook("xlsx", XlsxWorkbook(path, attachment.file), path, attachment)
-        if fmt == "odt":
-            return _read_text_document("odt", odt_lines(path), attachment)
-        if fmt == "ods":
-            return _read_workbook("ods", OdsWorkbook(path, attachment.file), path, attachment)
-    except _Encrypted:
-        return _problem(attachment, "encrypted", f"{format_name(fmt)} er kryptert eller passordbeskyttet.")
+        return _read(path, fmt, attachment)
+    except Rejected as rejected:
+        return _unreadable(attachment, rejected.problem, fmt)
     except Exception as error:  # noqa: BLE001 - any parser failure on a bad file is "corrupt", not a crash
-        return _problem(attachment, "corrupt",
-                        f"{format_name(fmt)} er skadet og kunne ikke leses ({type(error).__name__}).")
-    return _other_format(path, fmt, attachment)
+        if _out_of_memory(error):
+            raise MemoryError from error
+        return _unreadable(attachment, problem("corrupt", name=_capitalised(fmt)), fmt)
 
 
-class _Encrypted(Exception):
-    pass
+def _read(path: Path, fmt: Format, attachment: Attachment) -> Attachment:
+    if fmt == "pdf":
+        attachment.flags.extend(check_pdf(path, _capitalised(fmt)))
+        return _read_pdf(path, attachment)
+    if fmt in ("docx", "xlsx", "odt", "ods"):
+        attachment.flags.extend(check_zip(path, _capitalised(fmt)))
+    if fmt == "docx":
+        return _read_docx(path, attachment)
+    if fmt == "xlsx":
+        return _read_workbook("xlsx", XlsxWorkbook(path, attachment.file), attachment)
+    if fmt == "odt":
+        return _read_text_document("odt", odt_lines(path), attachment)
+    if fmt == "ods":
+        return _read_workbook("ods", OdsWorkbook(path, attachment.file), attachment)
+    if fmt == "ole":
+        return _read_ole(path, attachment)
+    return _other_format(fmt, attachment)
+
+
+def _xlrd_installed() -> bool:
+    return importlib.util.find_spec("xlrd") is not None
+
+
+def _capitalised(fmt: Format) -> str:
+    label = format_name(fmt)
+    return label[:1].upper() + label[1:]
+
+
+def _out_of_memory(error: BaseException | None) -> bool:
+    """pdfminer wraps a failed allocation in its own exception; the cause still says MemoryError."""
+    seen = 0
+    while error is not None and seen < 5:
+        if isinstance(error, MemoryError) or any(isinstance(arg, MemoryError) for arg in getattr(error, "args", ())):
+            return True
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return False
 
 
 def _sha256(path: Path) -> str:
@@ -79,47 +112,49 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _other_format(path: Path, fmt: Format, attachment: Attachment) -> Attachment:
-    if fmt == "ole":
-        if _is_encrypted_ooxml(path):
-            return _problem(attachment, "encrypted", "Office-filen er kryptert eller passordbeskyttet.")
-        return _problem(attachment, "unsupported",
-                        "Filen er i et eldre Office-format (.doc/.xls) som ikke leses automatisk; be om .docx/.xlsx.")
+def _other_format(fmt: Format, attachment: Attachment) -> Attachment:
+    suffix = Path(attachment.file).suffix.lower()
     if fmt == "empty":
-        return _problem(attachment, "corrupt", "Filen er tom.")
+        return _unreadable(attachment, problem("empty"), fmt)
+    if fmt in ("text", "unknown") and suffix in _DOCUMENT_SUFFIXES:
+        return _unreadable(attachment, problem("type-mismatch", ext=suffix, actual=format_name(fmt)), fmt)
     if fmt in ("image", "text"):
-        attachment.reason = f"{format_name(fmt).capitalize()}, ikke et dokument som leses automatisk"
+        attachment.reason = f"{_capitalised(fmt)}, ikke et dokument som leses automatisk"
         return attachment
-    return _problem(attachment, "unsupported", f"Filformatet er ukjent ({format_name(fmt)}) og kan ikke leses.")
+    return _unreadable(attachment, problem("unsupported", name=format_name(fmt)), fmt)
 
 
-def _is_encrypted_ooxml(path: Path) -> bool:
-    return "EncryptedPackage".encode("utf-16-le") in path.read_bytes()[:2_000_000]
+def _read_ole(path: Path, attachment: Attachment) -> Attachment:
+    """Encrypted OOXML is refused; .doc/.xls go through LibreOffice when it is installed."""
+    legacy = ole_kind(path)
+    if legacy == "encrypted":
+        raise Rejected("encrypted", name="Office-filen")
+    if legacy == "xls" and _xlrd_installed():
+        attachment.flags.append("legacy-xls")
+        return _read_workbook("xls", XlsWorkbook(path, attachment.file), attachment)
+    with converted(path, legacy) as modern:
+        if modern is None:
+            names = {"doc": ".doc (Word 97–2003)", "xls": ".xls (Excel 97–2003)", "ppt": ".ppt (PowerPoint)"}
+            raise Rejected("legacy-format", name=names.get(legacy, "eldre Office-fil"))
+        attachment.flags.append(f"converted-from-{legacy}")
+        fmt = sniff(modern)
+        attachment.flags.extend(check_zip(modern, _capitalised(fmt)))
+        if fmt == "docx":
+            return _read_docx(modern, attachment)
+        return _read_workbook("xlsx", XlsxWorkbook(modern, attachment.file), attachment)
 
 
 def _read_pdf(path: Path, attachment: Attachment) -> Attachment:
-    try:
-        lines, _pages = pdf_lines(path)
-    except Exception as error:
-        if _pdf_is_encrypted(path) or "password" in type(error).__name__.lower():
-            raise _Encrypted from error
-        raise
+    lines, _pages = pdf_lines(path)
     if sum(len(line.text) for line in lines) < _MIN_TEXT_CHARS:
-        return _problem(attachment, "no-text-layer",
-                        "PDF-en har ikke tekstlag (trolig skannet); innholdet må leses manuelt.")
+        return _unreadable(attachment, problem("no-text-layer"), "pdf")
     return _read_text_document("pdf", lines, attachment)
-
-
-def _pdf_is_encrypted(path: Path) -> bool:
-    return re.search(rb"/Encrypt\s", path.read_bytes()[-100_000:]) is not None
 
 
 def _read_docx(path: Path, attachment: Attachment) -> Attachment:
     lines, hidden_text = docx_lines(path)
     if hidden_text:
         attachment.flags.append("hidden-text")
-    if _has_macros(path):
-        attachment.flags.append("macros")
     return _read_text_document("docx", lines, attachment)
 
 
@@ -136,11 +171,9 @@ def _read_text_document(fmt: Format, lines: list[Line], attachment: Attachment) 
     return attachment
 
 
-def _read_workbook(fmt: Format, book: Workbook, path: Path, attachment: Attachment) -> Attachment:
+def _read_workbook(fmt: Format, book: Workbook, attachment: Attachment) -> Attachment:
     if not book.sheet_names:
-        return _problem(attachment, "corrupt", "Regnearket har ingen lesbare ark.")
-    if _has_macros(path):
-        attachment.flags.append("macros")
+        return _unreadable(attachment, problem("corrupt", name="Regnearket"))
     sheets = {sheet: book.grid(sheet, rows=30) for sheet in book.sheet_names}
     kind, reason = classify_workbook(fmt, sheets)
     attachment.kind = kind  # type: ignore[assignment]
@@ -148,11 +181,3 @@ def _read_workbook(fmt: Format, book: Workbook, path: Path, attachment: Attachme
     if kind == "budget":
         attachment.budget = read_budget(book)
     return attachment
-
-
-def _has_macros(path: Path) -> bool:
-    try:
-        with zipfile.ZipFile(path) as archive:
-            return any(n.lower().endswith("vbaproject.bin") for n in archive.namelist())
-    except (zipfile.BadZipFile, OSError):
-        return False

@@ -76,6 +76,9 @@ def _municipality_in_text(lines: list[Line], file: str) -> Extracted[str]:
     return Extracted()
 
 
+_ALTERNATIVES = re.compile(r"\w+/\w+/\w+")  # "stilling/fastlegeavtale/vikaravtale": a list, not a statement
+
+
 def _position_in_text(lines: list[Line], file: str) -> Extracted:
     """Weaker route: a sentence naming the position ("Legen er selvstendig næringsdrivende")."""
     for line in lines:
@@ -84,7 +87,7 @@ def _position_in_text(lines: list[Line], file: str) -> Extracted:
             continue
         if re.search(r"\b(lege|legen|fastlege|alis|stilling)\b", text, re.IGNORECASE):
             position = parse_position(text)
-            if position and position != "annen":
+            if position and position != "annen" and not _ALTERNATIVES.search(text):
                 return Extracted(value=position, grade=Grade.low,
                                  evidence=Evidence(file=file, where=line.where, value=clean_text(text)[:120]))
     return Extracted()

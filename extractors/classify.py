@@ -2,7 +2,8 @@
 
 First the container by magic bytes (PDF, OOXML zip parts, OLE, ODF), then
 the kind by keywords in its text. The reason is kept, in Norwegian, for the
-caseworker.
+caseworker. A compound (OLE) file is told apart further by its directory
+(extractors/safety.py: encrypted OOXML, .doc, .xls).
 """
 from __future__ import annotations
 
@@ -12,12 +13,12 @@ from typing import Literal
 
 from extractors.labels import header_matches, header_starts_with, label_inside, tables
 
-Format = Literal["pdf", "docx", "xlsx", "odt", "ods", "ole", "zip", "image", "text", "empty", "unknown"]
+Format = Literal["pdf", "docx", "xlsx", "odt", "ods", "ole", "xls", "zip", "image", "text", "empty", "unknown"]
 
 _FORMAT_NAMES = {
     "pdf": "PDF", "docx": "Word-dokument", "xlsx": "regneark", "odt": "OpenDocument-tekst",
-    "ods": "OpenDocument-regneark", "ole": "eldre Office-fil (.doc/.xls)", "zip": "zip-arkiv",
-    "image": "bilde", "text": "tekstfil", "empty": "tom fil", "unknown": "ukjent filformat",
+    "ods": "OpenDocument-regneark", "ole": "eldre Office-fil (.doc/.xls)", "xls": "regneark i eldre format (.xls)",
+    "zip": "zip-arkiv", "image": "bilde", "text": "tekstfil", "empty": "tom fil", "unknown": "ukjent filformat",
 }
 
 

@@ -2,7 +2,8 @@
 
 Paragraphs become one line each (tabs split cells), every table row becomes a
 line of its cells, nested tables and content controls included, then the
-headers and footers. Walking the XML ourselves keeps text that
+headers and footers; tracked insertions (w:ins) read as text, deletions not,
+hidden runs are left out and reported. Walking the XML ourselves keeps text that
 `Paragraph.text` would miss (content controls, fields, hyperlinks).
 """
 from __future__ import annotations
@@ -16,7 +17,12 @@ from extractors.fields import Line
 
 _P, _TBL, _SDT, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:tr"), qn("w:tc")
 _T, _TAB, _BR, _CR, _R = qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr"), qn("w:r")
-_VANISH = qn("w:vanish")
+_VANISH, _VAL = qn("w:vanish"), qn("w:val")
+
+
+def _on(toggle) -> bool:
+    """A Word on/off property: present means on unless w:val says false."""
+    return toggle.get(_VAL, "true").lower() not in ("false", "0", "off")
 
 
 class _Walker:
@@ -49,8 +55,9 @@ class _Walker:
         parts: list[str] = []
         for run in element.iter(_R):
             props = run.find(qn("w:rPr"))
-            if props is not None and props.find(_VANISH) is not None:
+            if props is not None and props.find(_VANISH) is not None and _on(props.find(_VANISH)):
                 self.hidden_text = True
+                continue  # hidden text is flagged, never read: the reader of the letter never saw it
             for node in run:
                 if node.tag == _T:
                     parts.append(node.text or "")

@@ -225,9 +225,17 @@ class FieldFinder:
     def _is_label(self, text: str) -> bool:
         return self._start is not None and self._start.match(text) is not None
 
+    def _is_whole_label(self, text: str) -> bool:
+        """The cell is a label and nothing more ("Stilling", not "Lege ved legevakt")."""
+        match = self._start.match(text) if self._start is not None else None
+        return match is not None and not re.sub(r"\([^)]*\)", "", text[match.end():]).strip(" :.")
+
     def _is_header_row(self, line: Line) -> bool:
-        """A row of labels whose values stand in the row below, column by column."""
-        return len(line.cells) >= 2 and sum(self._is_label(c) for c in line.cells) >= 2
+        """A row of labels whose values stand in the row below, column by column; a row that
+        alternates label and value ("Navn | Kari | HPR | 123") holds its own values."""
+        filled = [c for c in line.cells if c.strip()]
+        labels = sum(self._is_whole_label(c) for c in filled)
+        return len(filled) >= 2 and labels >= 2 and 2 * labels > len(filled)
 
     def _value_below(self, index: int, cell_index: int, parse, grade: Grade) -> Hit | None:
         if index + 1 >= len(self.lines):

@@ -16,6 +16,7 @@ from extractors.values import clean_text
 
 _LABELS_FILE = Path(__file__).with_name("labels.yaml")
 _WORD = r"[\wæøåÆØÅ]"
+_AFTER = r"[\wæøåÆØÅ/]"  # "stilling/fastlegeavtale" in running text is a word, not the label "Stilling"
 
 
 @lru_cache(maxsize=1)
@@ -38,13 +39,13 @@ def _label_body(label: str) -> str:
 @lru_cache(maxsize=None)
 def label_at_start(label: str) -> re.Pattern[str]:
     """The label at the start of a cell, with its trailing colon or dots."""
-    return re.compile(r"^\s*" + _label_body(label) + r"\.?(?!" + _WORD + r")[\s.:\-–]*", re.IGNORECASE)
+    return re.compile(r"^\s*" + _label_body(label) + r"\.?(?!" + _AFTER + r")[\s.:\-–]*", re.IGNORECASE)
 
 
 @lru_cache(maxsize=None)
 def label_inside(label: str) -> re.Pattern[str]:
     """The label anywhere in a cell, as whole words, followed by a colon or a space."""
-    return re.compile(r"(?<!" + _WORD + r")" + _label_body(label) + r"\.?(?!" + _WORD + r")[\s.:\-–]*",
+    return re.compile(r"(?<!" + _WORD + r")" + _label_body(label) + r"\.?(?!" + _AFTER + r")[\s.:\-–]*",
                       re.IGNORECASE)
 
 
@@ -93,7 +94,11 @@ def header_has_words(cell: object, rules: list[dict[str, list[str]]]) -> int:
     Stems match the start of a word ("veiled" matches "veiledning"), in any
     order; a rule with more words fits better.
     """
-    words = normalise_header(cell).split()
+    return words_fit(normalise_header(cell).split(), rules)
+
+
+def words_fit(words: list[str], rules: list[dict[str, list[str]]]) -> int:
+    """header_has_words for a header already split into normalised words."""
     best = 0
     for rule in rules:
         has = all(any(w.startswith(stem) for w in words) for stem in rule.get("all", []))

@@ -41,7 +41,8 @@ def _join_wrapped_cells(lines: list[Line]) -> list[Line]:
 
     The lower line is a continuation when it has fewer cells than the line
     above, every one of them starts where a cell above starts, and it
-    follows closely; its text joins the cell above.
+    follows closer than half a text line (table rows stand further apart); its
+    text joins the cell above.
     """
     joined: list[Line] = []
     for line in lines:
@@ -63,8 +64,8 @@ def _continues(above: Line, line: Line) -> bool:
     starts = [b[0] for b in above.bboxes if b]
     if not all(box and any(abs(box[0] - x) < 2 for x in starts) for box in line.bboxes):
         return False
-    height = max(b[3] - b[1] for b in above.bboxes if b)
-    return line.bboxes[0][1] - max(b[3] for b in above.bboxes if b) < 0.8 * height
+    height = line.bboxes[0][3] - line.bboxes[0][1]  # one text line: the cell above may have grown already
+    return line.bboxes[0][1] - max(b[3] for b in above.bboxes if b) < 0.5 * height
 
 
 def _join(first: str, second: str) -> str:

@@ -1,21 +1,25 @@
 """A spreadsheet as the budget reader needs it: numbers with formulas recomputed.
 
-An xlsx file is loaded twice (openpyxl): once for the values a program
-stored, once for the formulas. A formula cell's number is the recomputed one when
+An xlsx file is loaded once by openpyxl (with its formulas); the values a
+program stored beside the formulas are read straight from the sheet XML,
+which costs a fraction of a second openpyxl load. A formula cell's number is the recomputed one when
 the evaluator knows the formula (a stored value that differs is remembered as
 an ArithmeticMismatch), else the stored one. Merged ranges read as their
 top-left cell; hidden columns are known so a visible column can be preferred.
 """
 from __future__ import annotations
 
+import html
 import io
+import re
+import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
-from openpyxl.utils.cell import get_column_letter
+from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter
 
 from extractors.formulas import Unsupported, evaluate
 from extractors.models import ArithmeticMismatch, Evidence
@@ -43,6 +47,8 @@ class Workbook:
         self._numbers: dict[tuple[str, str], Decimal | None] = {}
         self._busy: set[tuple[str, str]] = set()
         self._merged = merged
+        self._cell_memo: dict[tuple[str, int, int], Cell] = {}
+        self._grids: dict[str, list[list[object]]] = {}  # classification and each regime search the same rows
 
     def raw(self, sheet: str, coord: str) -> object:
         """The cell as written: a value, or a formula as text starting with "="."""
@@ -59,6 +65,14 @@ class Workbook:
         raise NotImplementedError
 
     def cell(self, sheet: str, row: int, col: int) -> Cell:
+        """The cell as the budget reader sees it; remembered, as classification, header search
+        and row reading visit the same cells."""
+        key = (sheet, row, col)
+        if key not in self._cell_memo:
+            self._cell_memo[key] = self._read_cell(sheet, row, col)
+        return self._cell_memo[key]
+
+    def _read_cell(self, sheet: str, row: int, col: int) -> Cell:
         coord = f"{get_column_letter(col)}{row}"
         origin = self._merged[sheet].get(coord, coord)
         raw = self.raw(sheet, origin)
@@ -77,7 +91,12 @@ class Workbook:
         """The sheet's shown values, merged ranges filled in, for searching headers."""
         max_row, max_col = self.size(sheet)
         last = min(max_row, rows or max_row)
-        return [[self.cell(sheet, r, c).value for c in range(1, max_col + 1)] for r in range(1, last + 1)]
+        cached = self._grids.get(sheet, [])
+        if len(cached) < last:
+            cached = cached + [[self.cell(sheet, r, c).value for c in range(1, max_col + 1)]
+                               for r in range(len(cached) + 1, last + 1)]
+            self._grids[sheet] = cached
+        return cached[:last]
 
     def number(self, sheet: str, coord: str) -> Decimal | None:
         """A cell's number; a formula's recomputed value wins over a stale stored one."""
@@ -134,8 +153,9 @@ class XlsxWorkbook(Workbook):
     def __init__(self, path: Path, file: str):
         data = path.read_bytes()  # a file object: openpyxl would refuse a path without an Excel suffix
         self._formulas = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
-        self._values = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
         names = list(self._formulas.sheetnames)
+        self._sheets = {name: self._formulas[name] for name in names}
+        self._stored = _stored_formula_values(data)
         super().__init__(file, names, {name: self._merged_map(name) for name in names})
 
     def _merged_map(self, sheet: str) -> dict[str, str]:
@@ -148,21 +168,71 @@ class XlsxWorkbook(Workbook):
         return mapping
 
     def raw(self, sheet: str, coord: str) -> object:
-        return self._formulas[sheet][coord].value
+        """Straight from the sheet's cell map: `ws[coord]` parses a range and creates empty cells."""
+        cells = getattr(self._sheets[sheet], "_cells", {})  # a chart sheet has no cells
+        cell = cells.get(coordinate_to_tuple(coord))
+        return cell.value if cell is not None else None
 
     def stored(self, sheet: str, coord: str) -> object:
-        return self._values[sheet][coord].value
+        value = self.raw(sheet, coord)
+        if isinstance(value, str) and value.startswith("="):
+            return self._stored.get(sheet, {}).get(coord)
+        return value
 
     def size(self, sheet: str) -> tuple[int, int]:
-        ws = self._formulas[sheet]
-        return min(ws.max_row, MAX_ROWS), min(ws.max_column, MAX_COLS)
+        ws = self._sheets[sheet]
+        return min(getattr(ws, "max_row", 0), MAX_ROWS), min(getattr(ws, "max_column", 0), MAX_COLS)
 
     def hidden_columns(self, sheet: str) -> set[int]:
         hidden: set[int] = set()
-        for dimension in self._formulas[sheet].column_dimensions.values():
+        for dimension in getattr(self._sheets[sheet], "column_dimensions", {}).values():
             if dimension.hidden and dimension.min and dimension.max:
                 hidden.update(range(dimension.min, dimension.max + 1))
         return hidden
+
+
+_SHEET = re.compile(rb'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"')
+_REL = re.compile(rb'<Relationship\b[^>]*?Id="([^"]*)"[^>]*?Target="([^"]*)"|'
+                  rb'<Relationship\b[^>]*?Target="([^"]*)"[^>]*?Id="([^"]*)"')
+_FORMULA_CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"([^>]*)><f\b[^>]*(?:/>|>[^<]*</f>)<v>([^<]*)</v>')
+
+
+def _stored_formula_values(data: bytes) -> dict[str, dict[str, object]]:
+    """Per sheet name, the value stored beside each formula cell (Excel's last computation)."""
+    stored: dict[str, dict[str, object]] = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = set(archive.namelist())
+        if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
+            return stored
+        rels = {}
+        for match in _REL.finditer(archive.read("xl/_rels/workbook.xml.rels")):
+            rel_id, target = (match[1], match[2]) if match[1] else (match[4], match[3])
+            rels[rel_id] = target.decode().lstrip("/")
+        for match in _SHEET.finditer(archive.read("xl/workbook.xml")):
+            target = rels.get(match[2], "")
+            part = target if target.startswith("xl/") else f"xl/{target}"
+            if part not in names:
+                continue
+            name = html.unescape(match[1].decode("utf-8"))
+            stored[name] = {m[1].decode(): _typed(m[2], m[3]) for m in _FORMULA_CELL.finditer(archive.read(part))}
+    return stored
+
+
+def _typed(attributes: bytes, raw: bytes) -> object:
+    text = html.unescape(raw.decode("utf-8"))
+    kind = re.search(rb'\bt="([^"]*)"', attributes)
+    kind_name = kind[1] if kind else b"n"
+    if kind_name in (b"str", b"inlineStr", b"s"):
+        return text
+    if kind_name == b"b":
+        return text == "1"
+    if kind_name == b"e" or not text:
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return int(number) if number.is_integer() and "." not in text and "E" not in text.upper() else number
 
 
 def _as_number(value: object) -> Decimal | None:
@@ -184,3 +254,53 @@ def evidence_value(raw: object) -> str | int | float | None:
     if isinstance(raw, (date, datetime, time)):
         return raw.isoformat()
     return str(raw)
+
+
+class XlsWorkbook(Workbook):
+    """A legacy .xls file (Excel 97, xlrd): stored values only, as xlrd reads no formulas.
+
+    Date cells become dates; merged ranges and hidden columns come from the formatting records.
+    """
+
+    def __init__(self, path: Path, file: str):
+        import xlrd
+
+        self._xlrd = xlrd
+        self._book = xlrd.open_workbook(file_contents=path.read_bytes(), formatting_info=True, on_demand=False)
+        names = self._book.sheet_names()
+        super().__init__(file, names, {name: self._merged_map(name) for name in names})
+
+    def _merged_map(self, sheet: str) -> dict[str, str]:
+        mapping: dict[str, str] = {}
+        for row_lo, row_hi, col_lo, col_hi in self._book.sheet_by_name(sheet).merged_cells:
+            top_left = f"{get_column_letter(col_lo + 1)}{row_lo + 1}"
+            for row in range(row_lo, row_hi):
+                for col in range(col_lo, col_hi):
+                    mapping[f"{get_column_letter(col + 1)}{row + 1}"] = top_left
+        return mapping
+
+    def raw(self, sheet: str, coord: str) -> object:
+        return self.stored(sheet, coord)
+
+    def stored(self, sheet: str, coord: str) -> object:
+        ws = self._book.sheet_by_name(sheet)
+        col, row = coordinate_to_tuple(coord)[1] - 1, coordinate_to_tuple(coord)[0] - 1
+        if row >= ws.nrows or col >= ws.ncols:
+            return None
+        cell = ws.cell(row, col)
+        if cell.ctype == self._xlrd.XL_CELL_DATE:
+            return self._xlrd.xldate_as_datetime(cell.value, self._book.datemode)
+        if cell.ctype in (self._xlrd.XL_CELL_EMPTY, self._xlrd.XL_CELL_BLANK, self._xlrd.XL_CELL_ERROR):
+            return None
+        if cell.ctype == self._xlrd.XL_CELL_NUMBER and float(cell.value).is_integer():
+            return int(cell.value)
+        return cell.value
+
+    def size(self, sheet: str) -> tuple[int, int]:
+        ws = self._book.sheet_by_name(sheet)
+        return min(ws.nrows, MAX_ROWS), min(ws.ncols, MAX_COLS)
+
+    def hidden_columns(self, sheet: str) -> set[int]:
+        info = self._book.sheet_by_name(sheet).colinfo_map
+        return {col + 1 for col, ci in info.items() if ci.hidden}
+

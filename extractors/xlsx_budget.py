@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from decimal import Decimal
 from typing import Any, Callable
 
-from extractors.labels import header_has_words, header_matches, header_starts_with, normalise_header, tables
+from extractors.labels import by_length, header_matches, header_starts_with, normalise_header, tables, words_fit
 from extractors.models import BudgetRecord, BudgetRow, ClaimRow, Evidence, Extracted, Grade
 from extractors.values import clean_text, parse_hpr, parse_month, parse_position
 from extractors.workbook import Cell, Workbook, evidence_value
@@ -42,7 +43,7 @@ def _spec() -> dict[str, Any]:
 
 def read_budget(book: Workbook) -> BudgetRecord:
     spec = _spec()
-    a_columns = {**spec["regime_a"]["columns"], **{f"cost:{k}": v for k, v in spec["regime_a"]["costs"].items()}}
+    a_columns = _regime_a_columns()
     table_a = _best_table(book, a_columns, spec["regime_a"]["keywords"], spec["regime_a"]["sheets"], _is_regime_a)
     table_b = _best_table(book, spec["regime_b"]["columns"], spec["regime_b"]["keywords"],
                           spec["regime_b"]["sheets"], _is_regime_b)
@@ -54,6 +55,13 @@ def read_budget(book: Workbook) -> BudgetRecord:
         record = BudgetRecord()
     record.arithmetic = list(book.mismatches.values())
     return record
+
+
+@lru_cache(maxsize=1)
+def _regime_a_columns() -> dict[str, list[str]]:
+    """Regime A's columns and its cost columns ("cost:kurs") as one label table."""
+    spec = _spec()["regime_a"]
+    return {**spec["columns"], **{f"cost:{k}": v for k, v in spec["costs"].items()}}
 
 
 def _is_regime_a(columns: dict[str, int]) -> bool:
@@ -74,29 +82,75 @@ def _match_header_row(row: list[object], synonyms: dict[str, list[str]], keyword
     A field named by several columns takes the best-named visible one.
     """
     candidates: dict[str, list[tuple[bool, int, int]]] = {}
-    for index, cell in enumerate(row, start=1):
-        if not isinstance(cell, str) or not cell.strip():
-            continue
-        best = _exact_or_prefix(cell, synonyms, header_matches, 3000)
-        if best is None:
-            for name, rules in keywords.items():
-                fit = header_has_words(cell, rules)
-                if fit and (best is None or 2000 + fit > best[0]):
-                    best = (2000 + fit, name)
-        if best is None:
-            best = _exact_or_prefix(cell, synonyms, header_starts_with, 1000)
+    texts = [(i, c) for i, c in enumerate(row, start=1) if isinstance(c, str) and c.strip()]
+    if len(texts) < 2:
+        return {}  # a title or a data row: no table has a one-column header
+    if _has_numbers(row) and not any(normalise_header(c) in _index(synonyms).exact for _, c in texts):
+        return {}  # numbers and no header word: a data row, not worth the slower routes
+    for index, cell in texts:
+        best = _header_field(cell, synonyms, keywords)
         if best:
             candidates.setdefault(best[1], []).append((index in hidden, -best[0], index))
     return {name: sorted(options)[0][2] for name, options in candidates.items()}
 
 
-def _exact_or_prefix(cell: str, synonyms: dict[str, list[str]], matcher, base: int) -> tuple[int, str] | None:
+def _has_numbers(row: list[object]) -> bool:
+    return any(isinstance(c, (int, float, Decimal)) and not isinstance(c, bool) for c in row)
+
+
+@dataclass
+class _HeaderIndex:
+    """A label table prepared once: normalised synonyms for exact lookup and for prefixes."""
+
+    exact: dict[str, tuple[int, str]]
+    prefixes: list[tuple[str, int, str]]
+
+
+_INDEXES: dict[int, _HeaderIndex] = {}
+_HEADER_FIELDS: dict[tuple[int, str], tuple[int, str] | None] = {}
+
+
+def _index(synonyms: dict[str, list[str]]) -> _HeaderIndex:
+    if id(synonyms) not in _INDEXES:
+        exact: dict[str, tuple[int, str]] = {}
+        prefixes: list[tuple[str, int, str]] = []
+        for name, words in synonyms.items():
+            for word in by_length(words):
+                norm = normalise_header(word)
+                if norm:
+                    exact.setdefault(norm, (3000 + len(norm), name))
+                    prefixes.append((norm, 1000 + len(norm), name))
+        _INDEXES[id(synonyms)] = _HeaderIndex(exact, prefixes)
+    return _INDEXES[id(synonyms)]
+
+
+def _header_field(cell: str, synonyms: dict[str, list[str]], keywords: dict[str, list]) -> tuple[int, str] | None:
+    """The field a header cell names and how well: exact synonym, then its keywords, then a
+    synonym at the start or end; remembered per label table, as headers repeat."""
+    key = (id(synonyms), cell)
+    if key not in _HEADER_FIELDS:
+        best = _header_field_uncached(normalise_header(cell), _index(synonyms), keywords)
+        if len(_HEADER_FIELDS) > 20_000:
+            _HEADER_FIELDS.clear()
+        _HEADER_FIELDS[key] = best
+    return _HEADER_FIELDS[key]
+
+
+def _header_field_uncached(text: str, index: _HeaderIndex, keywords: dict[str, list]) -> tuple[int, str] | None:
+    if not text:
+        return None
+    if text in index.exact:
+        return index.exact[text]
+    words = text.split()
     best: tuple[int, str] | None = None
-    for name, words in synonyms.items():
-        hit = matcher(cell, words)
-        score = base + len(normalise_header(hit)) if hit else 0
-        if hit and (best is None or score > best[0]):
-            best = (score, name)
+    for name, rules in keywords.items():
+        fit = words_fit(words, rules)
+        if fit and (best is None or 2000 + fit > best[0]):
+            best = (2000 + fit, name)
+    if best is None:
+        for norm, score, name in index.prefixes:
+            if (text.startswith(norm + " ") or text.endswith(" " + norm)) and (best is None or score > best[0]):
+                best = (score, name)
     return best
 
 

@@ -37,19 +37,26 @@ def appropriations(results: list[Result]) -> dict[int, Decimal]:
 
 def write_batch(out: Path, batch: Batch) -> None:
     results = load_results(out, batch.submissions)
-    write_atomic(out / "batch-summary.html", render_batch_html(results, appropriations(results)))
-    write_atomic(out / "batch-summary.xlsx", render_batch_xlsx(results))
+    appropriation = appropriations(results)
+    write_atomic(out / "batch-summary.html", render_batch_html(results, appropriation))
+    write_atomic(out / "batch-summary.xlsx", render_batch_xlsx(results, appropriation))
     write_atomic(out / "batch.json", batch.model_dump_json(indent=2))
 
 
 def merge_entry(out: Path, entry: BatchEntry, inbox: str) -> Batch:
     """A single re-run replaces its own row in batch.json and keeps the others."""
+    return merge_entries(out, [entry], inbox)
+
+
+def merge_entries(out: Path, entries: list[BatchEntry], inbox: str) -> Batch:
+    """batch.json with these rows replaced or added and the others kept; `inbox` names a new one."""
     path = out / "batch.json"
     if path.exists():
         batch = Batch.model_validate_json(path.read_text(encoding="utf-8"))
     else:
         batch = Batch(inbox=inbox, started_at=now_iso(), finished_at=now_iso())
-    others = [e for e in batch.submissions if e.submission_id != entry.submission_id]
-    batch.submissions = sorted(others + [entry], key=lambda e: e.submission_id)
+    replaced = {e.submission_id for e in entries}
+    others = [e for e in batch.submissions if e.submission_id not in replaced]
+    batch.submissions = sorted(others + entries, key=lambda e: e.submission_id)
     batch.finished_at = now_iso()
     return batch

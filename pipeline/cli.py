@@ -84,11 +84,35 @@ def run(
 
 @app.command()
 def allocate(
-    year: int = typer.Option(..., "--year"),
-    out: Path = typer.Option(..., "--out"),
+    year: int = typer.Option(..., "--year", help="The grant year to allocate."),
+    out: Path = typer.Option(..., "--out", help="The outputs of the batch runs (OUT/applications/*/result.json)."),
 ) -> None:
-    """Divide the year's appropriation over the results under OUT (not built yet: issue 4)."""
-    _fail("fordeling (alis allocate) er ikke laget ennå", code=1)
+    """Divide the year's appropriation over the results under OUT and rewrite their letters."""
+    from datetime import date
+
+    from checks.parameters import UnknownYear, load_parameters
+    from pipeline.allocate import NoResults, allocate_year
+    from pipeline.render.format import kroner
+
+    try:
+        load_parameters(year)
+    except UnknownYear as exc:
+        _fail(str(exc), code=2)
+    try:
+        report = allocate_year(year, out, date.today())
+    except NoResults as exc:
+        _fail(str(exc))
+    except (OSError, ValueError) as exc:
+        _fail(f"fordelingen for {year} kunne ikke gjøres: {exc}")
+    table = Table(title=f"Fordeling {year}")
+    for column in ("bevilgning", "bevilget", "anbefalt", "fordelt", "avkortet"):
+        table.add_column(column)
+    for s in report.appropriations:
+        table.add_row(s.scheme, kroner(s.appropriation_nok), kroner(s.recommended_nok), kroner(s.allocated_nok),
+                      "ja" if s.cut else "nei")
+    Console(width=200).print(table)
+    written = out / f"allocation-{year}.json"
+    out_console.print(f"{len(report.applications)} søknader fordelt. Se {written} og .xlsx")
 
 
 @app.command()

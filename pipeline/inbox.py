@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
+import unicodedata
 import zipfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,6 +16,14 @@ SUBMISSION_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 MAX_ZIP_ENTRIES = 500
 MAX_ZIP_TOTAL_BYTES = 500 * 1024 * 1024
 MAX_ZIP_RATIO = 200
+
+
+_MAX_NAME = 120  # characters; far below the 255-byte file system limit even in UTF-8
+_MAX_SUFFIX = 10
+_DEVICE_NAMES = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+# bidirectional controls and zero-width characters (Trojan Source, CVE-2021-42574)
+_INVISIBLE = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+                 "\u200b\u200c\u200d\u2060\ufeff")
 
 
 class SubmissionError(Exception):
@@ -77,12 +86,32 @@ def _check_zip(members: list[zipfile.ZipInfo], packed_size: int) -> None:
 
 
 def _safe_target(dest: Path, name: str) -> Path:
-    """Flatten to the file name: attachments sit at the root, and no path may escape dest."""
-    base = Path(name.replace("\\", "/")).name
-    if not base or base in (".", ".."):
-        raise SubmissionError("zip har et ugyldig filnavn")
+    """Flatten to a safe file name: attachments sit at the root, and no path may escape dest."""
+    base = safe_name(name)
     target, n = dest / base, 1
     while target.exists():
         n += 1
         target = dest / f"{Path(base).stem} ({n}){Path(base).suffix}"
+    if target.resolve().parent != dest.resolve():
+        raise SubmissionError("zip har et ugyldig filnavn")
     return target
+
+
+def safe_name(name: str) -> str:
+    """The last part of a zip entry's name, without controls, bidi or zero-width marks, short enough to store.
+
+    Folders, drive letters and Windows device names are dropped; a name with
+    nothing left becomes "vedlegg". What remains is also what the caseworker
+    sees, so a reversed "fdp.exe" shows as what it is.
+    """
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(ch for ch in base if ch not in _INVISIBLE and unicodedata.category(ch) != "Cc")
+    base = base.rstrip(" .").lstrip(" ")
+    stem, dot, suffix = base.rpartition(".")
+    if not dot or not stem:
+        stem, suffix = base, ""
+    if stem.split(".")[0].upper() in _DEVICE_NAMES:
+        stem = f"_{stem}"
+    suffix = suffix[:_MAX_SUFFIX]
+    stem = stem[: _MAX_NAME - len(suffix) - 1] or "vedlegg"
+    return f"{stem}.{suffix}" if suffix else stem

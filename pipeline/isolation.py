@@ -1,39 +1,55 @@
 """Parse each attachment in a child process that can be killed.
 
-Prefect's timeout cannot stop a parser blocked in C code (ENGINEERING.md), so
-every attachment is read in a fresh process from a forkserver, with a memory
-cap set inside the child and a wall-time limit enforced by the parent.
+Prefect's timeout cannot stop a parser blocked in C code (RELIABILITY.md), so
+every attachment is read in a fresh process from a forkserver, with memory
+(RLIMIT_AS) and CPU (RLIMIT_CPU) caps set inside the child and a wall-time
+limit enforced by the parent. The child leads its own process group, so a
+kill also reaches what it started (LibreOffice converting a .doc).
 """
 from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import multiprocessing
+import os
 import resource
+import signal
+import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from extractors import read_attachment
 from extractors.models import Attachment, ExtractionProblem
+from extractors.safety import LIMITS, problem
 
 log = logging.getLogger(__name__)
 
 Reader = Callable[[Path, str], Attachment]
 
 _ctx = multiprocessing.get_context("forkserver")
-_ctx.set_forkserver_preload(["extractors"])
+_ctx.set_forkserver_preload(["extractors", "pipeline.isolation", "pipeline.warmup"])
+_start_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
 class Limits:
     seconds: float = 60.0
     memory_bytes: int = 1536 * 1024 * 1024
-    file_bytes: int = 50 * 1024 * 1024
+    file_bytes: int = LIMITS.file_bytes
+
+    @property
+    def cpu_seconds(self) -> int:
+        """CPU time can only run out after the wall time; it catches a child the parent failed to kill."""
+        return math.ceil(self.seconds) + 1
 
 
-def _child(conn, reader: Reader, path: str, name: str, memory_bytes: int) -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+def _child(conn, reader: Reader, path: str, name: str, limits: Limits) -> None:
+    os.setpgrp()
+    resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
+    resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1))
     try:
         conn.send(("ok", reader(Path(path), name).model_dump_json()))
     except MemoryError:
@@ -47,40 +63,67 @@ def _child(conn, reader: Reader, path: str, name: str, memory_bytes: int) -> Non
 def read_isolated(path: Path, name: str, limits: Limits = Limits(), reader: Reader = read_attachment) -> Attachment:
     """Read one attachment under limits; a file that breaks the limits is unreadable, never fatal."""
     if path.stat().st_size > limits.file_bytes:
-        return _unreadable(path, name, "too-large", "Filen er større enn tillatt grense.")
+        return _unreadable(path, name, problem("too-large", limit=limits.file_bytes // 1_000_000))
     receiver, sender = _ctx.Pipe(duplex=False)
-    child = _ctx.Process(target=_child, args=(sender, reader, str(path), name, limits.memory_bytes), daemon=True)
-    child.start()
+    child = _ctx.Process(target=_child, args=(sender, reader, str(path), name, limits), daemon=True)
+    _start_without_main(child)
     sender.close()
     try:
-        if not receiver.poll(limits.seconds):
-            log.warning("attachment %s timed out", _short_hash(path))
-            return _unreadable(path, name, "timeout", "Lesingen av filen tok for lang tid og ble stoppet.")
-        try:
-            outcome, payload = receiver.recv()
-        except EOFError:
-            return _unreadable(path, name, "crashed", "Lesingen av filen krasjet.")
+        outcome, payload = _wait(receiver, child, limits)
     finally:
         receiver.close()
-        if child.is_alive():
-            child.kill()
-        child.join(5)
+        _kill_group(child)
     if outcome == "ok":
         return Attachment.model_validate_json(payload)
-    if outcome == "memory":
-        return _unreadable(path, name, "memory", "Filen krever mer minne enn tillatt å lese.")
+    if outcome in ("timeout", "memory", "crashed"):
+        log.warning("attachment %s: %s", _short_hash(path), outcome)
+        return _unreadable(path, name, problem(outcome))
     log.warning("attachment %s failed in extractor: %s", _short_hash(path), payload)
-    return _unreadable(path, name, "extractor-error", f"Filen kunne ikke leses ({payload}).")
+    return _unreadable(path, name, problem("extractor-error", error=payload))
 
 
-def _unreadable(path: Path, name: str, code: str, message: str) -> Attachment:
-    return Attachment(
-        file=name,
-        sha256=sha256_of(path),
-        kind="unreadable",
-        reason="Kunne ikke leses",
-        problem=ExtractionProblem(code=code, message=message),
-    )
+def _start_without_main(child) -> None:
+    """Starts the child without telling it the main module, which it would otherwise re-import.
+
+    Python 3.11's forkserver ignores a "__main__" preload (it looks for a
+    "main_path" key the preparation data never has), so every child imported
+    the main script again: the `alis` CLI with all it imports, 200-500 ms per
+    attachment. The child needs nothing from __main__; a reader must be
+    importable by module name. The lock keeps threads from seeing the
+    attributes missing.
+    """
+    main = sys.modules["__main__"]
+    with _start_lock:
+        saved = {key: main.__dict__.pop(key) for key in ("__file__", "__spec__") if key in main.__dict__}
+        main.__spec__ = None
+        try:
+            child.start()
+        finally:
+            main.__dict__.update(saved)
+
+
+def _wait(receiver, child, limits: Limits) -> tuple[str, str]:
+    """The child's report, or what its end says: killed by the CPU cap is a timeout too."""
+    if not receiver.poll(limits.seconds):
+        return "timeout", ""
+    try:
+        return receiver.recv()
+    except EOFError:
+        child.join(1)
+        return ("timeout" if child.exitcode == -signal.SIGXCPU else "crashed"), ""
+
+
+def _kill_group(child) -> None:
+    """Kills the child and whatever it left running in its group (a converter outliving it), then reaps it."""
+    try:
+        os.killpg(child.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    child.join(5)
+
+
+def _unreadable(path: Path, name: str, found: ExtractionProblem) -> Attachment:
+    return Attachment(file=name, sha256=sha256_of(path), kind="unreadable", reason="Kunne ikke leses", problem=found)
 
 
 def sha256_of(path: Path) -> str:

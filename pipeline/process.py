@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from checks.decide import decide, decide_without_rules
@@ -77,11 +78,19 @@ def build_result(facts: ApplicationFacts, decision: Decision) -> Result:
         requested_total_nok=decision.requested_total_nok if decision.requested_total_nok is not None else form.requested_amount,
         recommended_total_nok=decision.recommended_total_nok,
         payout_nok=decision.payout_nok,
+        unused_funds_deducted_nok=_deducted(decision),
         doctors=[DoctorResult.from_decision(d) for d in decision.doctors],
         attachments=[AttachmentResult.from_attachment(a) for a in facts.attachments],
         findings=decision.findings,
         ruleset=decision.ruleset,
     )
+
+
+def _deducted(decision: Decision) -> Decimal | None:
+    """recommended − payout: min(unused funds, recommended), all an allocation needs to cut the payout alike."""
+    if decision.recommended_total_nok is None or decision.payout_nok is None:
+        return None
+    return decision.recommended_total_nok - decision.payout_nok
 
 
 def error_result(sid: str, exc: BaseException, form: FormRecord | None = None) -> Result:
@@ -132,6 +141,7 @@ def batch_entry(result: Result, outputs: dict[str, str]) -> BatchEntry:
         requested_total_nok=result.requested_total_nok,
         recommended_total_nok=result.recommended_total_nok,
         payout_nok=result.payout_nok,
+        allocated_nok=result.allocated_nok,
         deciding_rules=deciding_rules(result),
         outputs=outputs,
     )

@@ -52,6 +52,7 @@ class AttachmentResult(BaseModel):
     hpr_number: str | None = None
     reason: str = ""
     problem: str | None = None
+    flags: list[str] = []  # e.g. "macros", "hidden-text", "encrypted"
 
     @classmethod
     def from_attachment(cls, a: Attachment) -> "AttachmentResult":
@@ -62,6 +63,7 @@ class AttachmentResult(BaseModel):
             hpr_number=a.hpr_number,
             reason=a.reason,
             problem=a.problem.code if a.problem else None,
+            flags=a.flags,
         )
 
 
@@ -78,6 +80,8 @@ class Result(BaseModel):
     recommended_total_nok: Money | None = None
     payout_nok: Money | None = None
     allocated_nok: Money | None = None
+    # What unused funds took off the payout (regime A), so allocation can cut the payout the same way.
+    unused_funds_deducted_nok: Money | None = None
     doctors: list[DoctorResult] = []
     attachments: list[AttachmentResult] = []
     findings: list[Finding] = []
@@ -95,6 +99,7 @@ class BatchEntry(BaseModel):
     requested_total_nok: Money | None = None
     recommended_total_nok: Money | None = None
     payout_nok: Money | None = None
+    allocated_nok: Money | None = None
     deciding_rules: list[str] = []
     outputs: dict[str, str] = {}  # name -> path relative to OUT
 

@@ -13,9 +13,11 @@ from pathlib import Path
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
+from docx.shared import Cm, Pt
 
 TARGET = Path(__file__).resolve().parent / "vedtak-utkast.docx"
+# Name, HPR, requested, granted: wide enough that a name and an amount keep to one line.
+COLUMN_WIDTHS = (Cm(7.5), Cm(2.5), Cm(3.2), Cm(3.2))
 
 # The line on appeal, as the directorate has worded it for grants to municipalities
 # under these schemes (domain/03: "ikke et enkeltvedtak ... ikke klagerett", fvl § 28).
@@ -69,7 +71,13 @@ def build() -> Document:
 
 
 def _letterhead(doc: Document) -> None:
-    header = doc.sections[0].header
+    """The full letterhead on page one; later pages carry only the sender and the reference."""
+    section = doc.sections[0]
+    section.different_first_page_header_footer = True
+    later = section.header.paragraphs[0]
+    later.add_run("Helsedirektoratet · Vår referanse: {{ reference }}").font.size = Pt(9)
+    later.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    header = section.first_page_header
     name = header.paragraphs[0]
     run = name.add_run("Helsedirektoratet")
     run.bold = True
@@ -105,9 +113,13 @@ def _amount_table(doc: Document) -> None:
     table = doc.add_table(rows=len(rows), cols=4)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    table.autofit = False
+    for column, width in zip(table.columns, COLUMN_WIDTHS):
+        column.width = width
     for row, texts in zip(table.rows, rows):
         bold = texts[0] in ("Lege", "Sum")
-        for cell, text in zip(row.cells, texts):
+        for cell, text, width in zip(row.cells, texts, COLUMN_WIDTHS):
+            cell.width = width
             cell.paragraphs[0].add_run(text).bold = bold
         for cell in row.cells[2:]:
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT

@@ -27,3 +27,33 @@ def raises(path: Path, name: str) -> Attachment:
 
 def reads_fine(path: Path, name: str) -> Attachment:
     return Attachment(file=name, sha256="0" * 64, kind="other", reason="test")
+
+
+def spins(path: Path, name: str) -> Attachment:
+    while True:
+        pass
+
+
+def spins_past_its_cpu_limit(path: Path, name: str) -> Attachment:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_CPU, (1, 2))
+    while True:
+        pass
+
+
+def reports_limits(path: Path, name: str) -> Attachment:
+    import resource
+
+    cpu, memory = resource.getrlimit(resource.RLIMIT_CPU)[0], resource.getrlimit(resource.RLIMIT_AS)[0]
+    return Attachment(file=name, sha256="0" * 64, kind="other", reason=f"{cpu} {memory}")
+
+
+def leaves_a_grandchild(path: Path, name: str) -> Attachment:
+    """Starts a program (as LibreOffice is started for a .doc), notes its pid beside the file, then hangs."""
+    import subprocess
+
+    program = subprocess.Popen(["sleep", "120"])
+    path.with_suffix(".pid").write_text(str(program.pid))
+    while True:
+        time.sleep(1)

@@ -1,16 +1,23 @@
-"""One Result of each kind, built the way the pipeline builds them, for the rendering tests.
+"""Results to render: one of each kind built by hand (exact wording), and those of the fixed sample inbox.
 
-To be replaced by results of the fixed sample inbox once the pipeline runs end to end.
+The hand-built ones pin down wording and edge cases; the sample inbox gives real-shaped data.
 """
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+from checks.registers import load_registers
+from pipeline.inbox import list_submissions
+from pipeline.process import process_submission
 
 from extractors.models import Evidence
 from checks.models import Finding
 from pipeline.result import AttachmentResult, DoctorResult, Municipality, Result
 
+ROOT = Path(__file__).resolve().parents[1]
 MUNICIPALITY = Municipality(name="Tromsø kommune", kommunenummer="5501", org_number="940101808")
 
 
@@ -133,3 +140,11 @@ def with_facilitation() -> Result:
         payout_nok=Decimal("262500"),
         doctors=[doctor("Kari Nordmann", "1234567", "250000", "250000")],
     )
+
+
+@cache
+def sample_results() -> tuple[Result, ...]:
+    """The fixed sample inbox, processed once per test session however many modules render it."""
+    registers = load_registers(ROOT / "samples" / "registers")
+    return tuple(process_submission(entry, registers) for entry in list_submissions(ROOT / "samples" / "inbox"))
+

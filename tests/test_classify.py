@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 import zipfile
 
 import pytest
 from reportlab.pdfgen import canvas
 
-from extractors import read_attachment
+from extractors import convert, read_attachment
+from extractors.safety import ole_kind
+from pipeline.isolation import Limits, read_isolated
+from samples import hostile
 from tests.extract_samples import expected_kind
 
 
@@ -58,9 +62,9 @@ def test_pdf_without_text_is_unreadable_for_lack_of_a_text_layer(tmp_path):
 
 @pytest.mark.parametrize("content, code", [
     (b"%PDF-1.7\n1 0 obj broken", "corrupt"),
-    (b"PK\x03\x04 not really a zip", "unsupported"),
-    (b"", "corrupt"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512, "unsupported"),
+    (b"PK\x03\x04 not really a zip", "type-mismatch"),
+    (b"", "empty"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512, "corrupt"),
 ])
 def test_bad_files_are_unreadable_with_a_reason_and_never_raise(tmp_path, content, code):
     bad = tmp_path / "vedlegg.pdf"
@@ -103,3 +107,68 @@ def test_password_protected_pdf_is_unreadable_as_encrypted(tmp_path):
     page.save()
     attachment = read_attachment(locked)
     assert (attachment.kind, attachment.problem.code) == ("unreadable", "encrypted")
+
+
+def test_plain_text_named_as_text_is_other_not_a_mismatch(tmp_path):
+    note = tmp_path / "notat.txt"
+    note.write_text("Hei, her er søknaden.", encoding="utf-8")
+    attachment = read_attachment(note)
+    assert (attachment.kind, attachment.problem) == ("other", None)
+    assert attachment.reason.startswith("Tekstfil")
+
+
+@pytest.mark.parametrize("streams, kind", [
+    (["EncryptionInfo", "EncryptedPackage"], "encrypted"),
+    (["WordDocument", "1Table"], "doc"),
+    (["Workbook"], "xls"),
+    (["Book"], "xls"),
+    (["PowerPoint Document"], "ppt"),
+    (["Something"], "unknown"),
+])
+def test_compound_file_is_told_apart_by_its_directory(tmp_path, streams, kind):
+    path = tmp_path / "fil.bin"
+    path.write_bytes(hostile.ole_container(streams, size=4096))
+    assert ole_kind(path) == kind
+
+
+def test_legacy_file_with_an_empty_main_stream_is_corrupt_without_conversion(tmp_path, monkeypatch):
+    monkeypatch.setattr(convert, "converter", lambda: pytest.fail("LibreOffice started for an empty .doc"))
+    path = tmp_path / "avtale.doc"
+    path.write_bytes(hostile.ole_container(["WordDocument"]))
+    assert read_attachment(path).problem.code == "corrupt"
+
+
+def test_legacy_word_without_libreoffice_asks_for_docx_or_pdf(tmp_path, monkeypatch):
+    monkeypatch.setattr(convert, "converter", lambda: None)
+    path = tmp_path / "avtale.doc"
+    path.write_bytes(hostile.ole_container(["WordDocument"], size=4096))
+    attachment = read_attachment(path)
+    assert (attachment.kind, attachment.problem.code) == ("unreadable", "legacy-format")
+    assert ".docx" in attachment.problem.message and "PDF" in attachment.problem.message
+
+
+@pytest.fixture(scope="module")
+def legacy_doc(tmp_path_factory):
+    """A real .doc, made by LibreOffice from a generated-style agreement."""
+    if convert.converter() is None:
+        pytest.skip("LibreOffice (soffice) is not installed: .doc conversion is NOT tested here; "
+                    "install libreoffice-writer-nogui to run it")
+    folder = tmp_path_factory.mktemp("doc")
+    source = folder / "avtale.docx"
+    source.write_bytes(hostile.simple_docx())
+    subprocess.run([convert.converter(), f"-env:UserInstallation=file://{folder / 'profile'}", "--headless",
+                    "--convert-to", "doc", "--outdir", str(folder), str(source)], check=True, capture_output=True,
+                   timeout=120)
+    return folder / "avtale.doc"
+
+
+def test_legacy_word_is_converted_with_libreoffice_and_read(legacy_doc):
+    attachment = read_isolated(legacy_doc, "avtale.doc", Limits(seconds=90))
+    assert (attachment.kind, attachment.hpr_number) == ("agreement", "1234567")
+    assert "converted-from-doc" in attachment.flags
+
+
+def test_conversion_leaves_the_original_untouched(legacy_doc):
+    before = legacy_doc.read_bytes()
+    read_attachment(legacy_doc)
+    assert legacy_doc.read_bytes() == before

@@ -48,7 +48,7 @@ def test_word_evidence_names_paragraph_or_table_row(plans):
     assert docx
     for sample in docx:
         where = sample.attachment.training_plan.hpr_number.evidence.where
-        assert re.fullmatch(r"avsnitt \d+|tabell \d+ rad \d+", where)
+        assert re.fullmatch(r"(?:(?:topptekst|bunntekst) )?(?:avsnitt \d+|tabell \d+(?:\.\d+)* rad \d+)", where)
 
 
 def _table(where: str, *rows: list[str]) -> list[Line]:

@@ -3,7 +3,7 @@ import zipfile
 
 import pytest
 
-from pipeline.inbox import SubmissionError, list_submissions, opened, submission_id
+from pipeline.inbox import SubmissionError, list_submissions, opened, safe_name, submission_id
 
 
 def test_folders_and_zips_are_submissions_and_dot_entries_are_not(tmp_path):
@@ -47,3 +47,39 @@ def test_not_a_zip_is_a_submission_error(tmp_path):
     with pytest.raises(SubmissionError):
         with opened(archive):
             pass
+
+
+HOSTILE_NAMES = ["../../etc/passwd.pdf", "/abs.pdf", "C:\\x.pdf", "CON.pdf", "a\x00b.pdf", "x" * 300 + ".pdf",
+                 "søknad\u202efdp.exe", "..", "nul\u200bbredde.pdf"]
+
+
+def test_hostile_entry_names_are_stored_inside_the_folder_under_safe_names(tmp_path):
+    """RELIABILITY.md case 27: traversal, absolute, drive, device, NUL and overlong names."""
+    archive = tmp_path / "AR-4.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for number, name in enumerate(HOSTILE_NAMES):
+            zf.writestr(name, f"fil {number}")
+    with opened(archive) as folder:
+        stored = sorted(folder.iterdir())
+        assert len(stored) == len(HOSTILE_NAMES)
+        assert all(p.resolve().parent == folder.resolve() and len(p.name) <= 120 for p in stored)
+        contents = sorted(p.read_text() for p in stored)
+    assert contents == sorted(f"fil {n}" for n in range(len(HOSTILE_NAMES)))
+
+
+@pytest.mark.parametrize("name, stored", [
+    ("../../etc/passwd.pdf", "passwd.pdf"),
+    ("C:\\x.pdf", "x.pdf"),
+    ("CON.pdf", "_CON.pdf"),
+    ("søknad\u202efdp.exe", "søknadfdp.exe"),
+    ("nul\u200bbredde.pdf", "nulbredde.pdf"),
+    ("..", "vedlegg"),
+    ("__MACOSX/._avtale.pdf", "._avtale.pdf"),
+])
+def test_entry_name_keeps_only_a_visible_last_part(name, stored):
+    """Case 26: bidi and zero-width marks are stripped, so "fdp.exe" shows as written."""
+    assert safe_name(name) == stored
+
+
+def test_overlong_entry_name_is_shortened_keeping_its_extension():
+    assert safe_name("x" * 300 + ".pdf") == "x" * 116 + ".pdf"

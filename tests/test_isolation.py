@@ -1,10 +1,15 @@
 """A parser that hangs, bloats, crashes or raises costs one attachment, never the batch."""
+import os
+import time
+from pathlib import Path
+
 import pytest
 
 from pipeline.isolation import Limits, read_isolated
 from tests import hostile_readers
 
-FAST = Limits(seconds=3, memory_bytes=512 * 1024 * 1024)
+QUICK = Limits(seconds=2, memory_bytes=512 * 1024 * 1024)  # for readers that must be stopped
+ROOMY = Limits(seconds=20, memory_bytes=512 * 1024 * 1024)  # for readers that end by themselves, even on a busy machine
 
 
 @pytest.fixture
@@ -15,23 +20,53 @@ def some_file(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "reader, code",
+    "reader, limits, code",
     [
-        (hostile_readers.hangs, "timeout"),
-        (hostile_readers.eats_memory, "memory"),
-        (hostile_readers.dies, "crashed"),
-        (hostile_readers.raises, "extractor-error"),
+        (hostile_readers.hangs, QUICK, "timeout"),
+        (hostile_readers.spins, QUICK, "timeout"),
+        (hostile_readers.spins_past_its_cpu_limit, ROOMY, "timeout"),
+        (hostile_readers.eats_memory, ROOMY, "memory"),
+        (hostile_readers.dies, ROOMY, "crashed"),
+        (hostile_readers.raises, ROOMY, "extractor-error"),
     ],
 )
-def test_misbehaving_parser_ends_as_unreadable_with_a_stable_code(some_file, reader, code):
-    attachment = read_isolated(some_file, "vedlegg.pdf", FAST, reader=reader)
+def test_misbehaving_parser_ends_as_unreadable_with_a_stable_code(some_file, reader, limits, code):
+    attachment = read_isolated(some_file, "vedlegg.pdf", limits, reader=reader)
     assert attachment.kind == "unreadable"
     assert attachment.problem.code == code
     assert attachment.problem.message
 
 
+def test_child_runs_under_a_cpu_and_a_memory_limit(some_file):
+    attachment = read_isolated(some_file, "vedlegg.pdf", ROOMY, reader=hostile_readers.reports_limits)
+    assert attachment.reason == f"{ROOMY.cpu_seconds} {ROOMY.memory_bytes}"
+
+
+def test_cpu_limit_comes_after_the_wall_time():
+    assert QUICK.cpu_seconds > QUICK.seconds
+
+
+def test_a_program_the_child_started_dies_with_it(some_file):
+    read_isolated(some_file, "vedlegg.pdf", QUICK, reader=hostile_readers.leaves_a_grandchild)
+    pid = int(some_file.with_suffix(".pid").read_text())
+    assert _gone(pid)
+
+
+def _gone(pid: int, wait: float = 3.0) -> bool:
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        stat = Path(f"/proc/{pid}/stat")
+        try:
+            if stat.read_text().split(") ")[1][0] in "ZX":
+                return True
+        except (FileNotFoundError, ProcessLookupError):
+            return True
+        time.sleep(0.05)
+    return False
+
+
 def test_well_behaved_parser_result_comes_back_whole(some_file):
-    attachment = read_isolated(some_file, "vedlegg.pdf", FAST, reader=hostile_readers.reads_fine)
+    attachment = read_isolated(some_file, "vedlegg.pdf", ROOMY, reader=hostile_readers.reads_fine)
     assert (attachment.kind, attachment.file) == ("other", "vedlegg.pdf")
 
 
@@ -42,5 +77,5 @@ def test_file_over_the_size_cap_is_not_parsed(some_file):
 
 def test_original_bytes_are_untouched(some_file):
     before = some_file.read_bytes()
-    read_isolated(some_file, "vedlegg.pdf", FAST, reader=hostile_readers.raises)
+    read_isolated(some_file, "vedlegg.pdf", ROOMY, reader=hostile_readers.raises)
     assert some_file.read_bytes() == before

@@ -80,3 +80,23 @@ def test_xlsx_amounts_are_numbers():
 def test_xlsx_rows_follow_the_same_queue_order():
     statuses = [row[0].value for row in sheet_rows(examples.all_kinds())]
     assert statuses == ["Manuell behandling", "Avslag", "Delvis innvilget", "Innvilget"]
+
+
+def test_row_gives_the_deciding_findings_in_plain_norwegian():
+    html = plain(render_batch_html([examples.reject()], None))
+    row = re.search(r'<tr class="s-reject">.*?</tr>', html, re.S).group(0)
+    assert "etter søknadsfristen 1. september 2024" in row
+
+
+def test_each_status_filter_has_its_own_sum_row():
+    html = plain(render_batch_html([examples.partial(), examples.reject(), examples.approve()], None))
+    row = re.search(r'<tr class="sum-status sum-reject">.*?</tr>', html, re.S).group(0)
+    assert '<td class="num">300 000 kr</td><td class="num">0 kr</td>' in row
+
+
+def test_xlsx_reasons_are_text_cells():
+    evil = examples.reject().model_copy(update={"findings": [
+        examples.reject().findings[0].model_copy(update={"message": "=HYPERLINK(\"x\")"})]})
+    reasons = sheet_rows([evil])[0][12]
+    assert reasons.value == "=HYPERLINK(\"x\")"
+    assert reasons.data_type == "s"

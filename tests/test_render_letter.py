@@ -16,7 +16,8 @@ TODAY = date(2026, 11, 23)
 def text_of(docx: bytes) -> str:
     """Everything a reader of the letter sees: header, paragraphs, table cells, with plain spaces."""
     doc = Document(BytesIO(docx))
-    parts = [p.text for p in doc.sections[0].header.paragraphs]
+    section = doc.sections[0]
+    parts = [p.text for header in (section.first_page_header, section.header) for p in header.paragraphs]
     parts += [p.text for p in doc.paragraphs]
     parts += [cell.text for table in doc.tables for row in table.rows for cell in row.cells]
     return "\n".join(parts).replace("\xa0", " ")
@@ -96,3 +97,15 @@ def test_facilitation_gets_its_own_row_so_the_table_adds_up():
 def test_no_facilitation_row_when_the_doctors_add_up():
     doc = Document(BytesIO(render_letter(examples.partial(), TODAY)))
     assert len(doc.tables[0].rows) == 3
+
+
+def test_appeal_text_is_one_paragraph_of_the_template_right_under_its_heading():
+    paragraphs = [p.text for p in Document(letter.TEMPLATE).paragraphs]
+    holding = [i for i, text in enumerate(paragraphs) if "klagerett" in text]
+    assert len(holding) == 1
+    assert paragraphs[holding[0] - 1] == "Klageadgang"
+
+
+def test_later_pages_carry_the_reference_in_their_header():
+    doc = Document(BytesIO(render_letter(examples.approve(), TODAY)))
+    assert "Vår referanse: AR-2024-000123" in doc.sections[0].header.paragraphs[0].text

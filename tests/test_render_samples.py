@@ -1,27 +1,21 @@
 """Every result of the fixed sample inbox renders: real-shaped data, not only hand-built examples."""
 from datetime import date
 from io import BytesIO
-from pathlib import Path
 
 import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from checks.registers import load_registers
-from pipeline.inbox import list_submissions
-from pipeline.process import process_submission
 from pipeline.render.batch_summary import render_batch_html, render_batch_xlsx
 from pipeline.render.format import kroner, status_label
 from pipeline.render.letter import render_letter
 from pipeline.render.summary import render_summary
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.result_examples import sample_results
 
 
 @pytest.fixture(scope="module")
 def results():
-    registers = load_registers(ROOT / "samples" / "registers")
-    return [process_submission(entry, registers) for entry in list_submissions(ROOT / "samples" / "inbox")]
+    return list(sample_results())
 
 
 def test_every_summary_opens_with_its_status_and_amount(results):

@@ -98,3 +98,13 @@ def test_review_finding_says_what_to_do_next():
 
 def test_every_rule_that_stops_a_case_has_a_next_step():
     assert {rule for rule, spec in rule_table().items() if spec.severity == "review"} == set(REVIEW_ACTIONS)
+
+
+def test_manual_review_says_no_letter_was_written():
+    top = verdict(render_summary(examples.manual_review()))
+    assert "Ingen utkast til vedtaksbrev er laget" in top
+
+
+def test_manual_review_without_a_stopping_finding_still_says_what_to_do():
+    html = render_summary(examples.manual_review().model_copy(update={"findings": []}))
+    assert f"Gjør dette: {REVIEW_ACTIONS['pipeline.error']}" in html

@@ -19,6 +19,7 @@ from samples.generator import generate, new_context, scenarios
 from samples.generator.identifiers import orgnr_valid
 from samples.fixed import CASES, INBOX, build
 from samples.generator.registers import DEFAULT_DIR
+from samples.generator.variation import WIDE_LABELS
 
 HPR_LABELS = ("Helsepersonellnummer", "HPR-nummer", "HPR-nr.", "HPR nr")
 DATE_PATTERNS = {
@@ -113,10 +114,33 @@ def test_budget_header_row_is_not_always_row_one(run30):
     for sid, files in _entries(run30).items():
         truth = json.loads((run30 / ".truth" / f"{sid}.json").read_text(encoding="utf-8"))
         for name, fact in truth["files"].items():
-            if fact["kind"] == "budget":
+            if fact["kind"] == "budget" and name.endswith((".xlsx", ".xlsm")):
                 ws = load_workbook(io.BytesIO(files[name])).worksheets[0]
                 header_rows.add(next(r for r in range(1, 10) if ws.cell(r, 2).value is not None))
     assert len(header_rows) >= 2
+
+
+def _budget_extensions(inbox: Path) -> set[str]:
+    names = [name for truth in (inbox / ".truth").glob("*.json")
+             for name, fact in json.loads(truth.read_text(encoding="utf-8"))["files"].items() if fact["kind"] == "budget"]
+    return {name.rsplit(".", 1)[1] for name in names}
+
+
+def test_wide_budgets_come_in_several_spreadsheet_formats(run30):
+    assert len(_budget_extensions(run30)) >= 2
+    assert _budget_extensions(run30) <= {"xlsx", "xlsm", "ods", "xls"}
+
+
+def test_narrow_generation_writes_only_xlsx_budgets(tmp_path):
+    generate(tmp_path, 12, seed=5, wide=False)
+    assert _budget_extensions(tmp_path) == {"xlsx"}
+
+
+def test_wide_agreements_use_labels_beyond_the_documents_md_examples(agreement_texts):
+    text = "\n".join(agreement_texts).lower()
+    wide = {label for field in ("hpr_number", "doctor_name", "employment_start")
+            for label in WIDE_LABELS[field] if len(label) > 4 and label.lower() in text}
+    assert wide
 
 
 def test_budget_sums_are_formulas_in_some_files(run30):

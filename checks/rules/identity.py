@@ -20,7 +20,7 @@ AMOUNT_TOLERANCE = Decimal("1")
 
 def orgnr_is_valid(org_number: str | None) -> bool:
     """Brønnøysund mod 11: a remainder giving check digit 10 is never issued."""
-    if not org_number or not re.fullmatch(r"\d{9}", org_number):
+    if not org_number or not re.fullmatch(r"[0-9]{9}", org_number):
         return False
     digits = [int(c) for c in org_number]
     check = 11 - sum(d * w for d, w in zip(digits, ORGNR_WEIGHTS)) % 11
@@ -53,7 +53,7 @@ def municipality_unknown(form: FormRecord, registers: Registers) -> list[Finding
 
 def hpr_invalid(doctor: DoctorDocs) -> list[Finding]:
     hpr = doctor.hpr
-    if hpr is None or re.fullmatch(r"\d{7,9}", hpr):
+    if hpr is None or re.fullmatch(r"[0-9]{7,9}", hpr):
         return []
     return [finding("id.hpr-invalid", f"HPR-nummeret «{hpr}» er ikke 7–9 sifre.", hpr=hpr,
                     evidence=doctor.hpr_evidence)]
@@ -133,17 +133,23 @@ def batch_double_claims(decisions: dict[str, Decision]) -> dict[str, list[Findin
 
     Keyed by submission id. A regime A doctor is claimed for the whole year. Every
     submission involved gets the finding, not only the later one (RULES.md §3b).
+    Claims are grouped by year and HPR first, so a large batch stays linear.
     """
-    claims = [(sid, decision.grant_year, doctor.hpr_number, set(doctor.claimed_months))
-              for sid, decision in sorted(decisions.items()) for doctor in decision.doctors if doctor.hpr_number]
+    groups: dict[tuple[int | None, str], list[tuple[str, set[str]]]] = {}
+    for sid, decision in sorted(decisions.items()):
+        for doctor in decision.doctors:
+            if doctor.hpr_number:
+                groups.setdefault((decision.grant_year, doctor.hpr_number), []).append(
+                    (sid, set(doctor.claimed_months)))
     result: dict[str, list[Finding]] = {}
-    for sid, year, hpr, months in claims:
-        others = sorted({other for other, other_year, other_hpr, other_months in claims
-                         if other != sid and other_year == year and other_hpr == hpr
-                         and (not months or not other_months or months & other_months)})
-        if others:
-            result.setdefault(sid, []).append(finding(
-                "id.double-claim",
-                f"Legen med HPR-nummer {hpr} er også søkt for samme periode i {year} i søknad {', '.join(others)}.",
-                hpr=hpr, source="RULES.md §3b"))
+    for (year, hpr), claims in groups.items():
+        for sid, months in claims:
+            others = sorted({other for other, other_months in claims
+                             if other != sid and (not months or not other_months or months & other_months)})
+            if others:
+                result.setdefault(sid, []).append(finding(
+                    "id.double-claim",
+                    f"Legen med HPR-nummer {hpr} er også søkt for samme periode i {year} "
+                    f"i søknad {', '.join(others)}.",
+                    hpr=hpr, source="RULES.md §3b"))
     return result

@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from checks.models import Finding
 from pipeline.render.environment import environment
 from pipeline.render.format import clean_text, status_label
 from pipeline.result import Result
@@ -38,6 +39,7 @@ class Row:
     payout: Decimal | None
     allocated: Decimal | None
     rules: list[str]
+    reasons: list[str]
 
 
 @dataclass
@@ -55,18 +57,32 @@ class YearTotal:
 
 
 @dataclass
-class Totals:
-    count: dict[str, int] = field(default_factory=dict)
+class Sums:
     requested: Decimal = Decimal("0")
     recommended: Decimal = Decimal("0")
     payout: Decimal = Decimal("0")
+
+
+@dataclass
+class Totals(Sums):
+    count: dict[str, int] = field(default_factory=dict)
+    per_status: dict[str, Sums] = field(default_factory=dict)
     years: list[YearTotal] = field(default_factory=list)
 
 
 def deciding_rules(result: Result) -> list[str]:
     """The rule ids that made the status what it is, each once, in finding order."""
+    return list(dict.fromkeys(f.rule for f in _deciding(result)))
+
+
+def deciding_reasons(result: Result) -> list[str]:
+    """What those findings say, in plain Norwegian, each once: the queue shows these, not rule ids."""
+    return list(dict.fromkeys(f.message for f in _deciding(result)))
+
+
+def _deciding(result: Result) -> list[Finding]:
     severities = DECIDING_SEVERITIES[result.status]
-    return list(dict.fromkeys(f.rule for f in result.findings if f.severity in severities))
+    return [f for f in result.findings if f.severity in severities]
 
 
 def rows(results: list[Result]) -> list[Row]:
@@ -92,18 +108,25 @@ def _row(r: Result) -> Row:
         payout=r.payout_nok,
         allocated=r.allocated_nok,
         rules=deciding_rules(r),
+        reasons=deciding_reasons(r),
     )
 
 
 def totals(results: list[Result], appropriation: dict[int, Decimal] | None = None) -> Totals:
     """Sums over the run; recommended and payout count only what a decision exists for."""
-    t = Totals(count={s: sum(r.status == s for r in results) for s in STATUS_ORDER})
-    t.requested = sum((r.requested_total_nok or Decimal("0") for r in results), Decimal("0"))
-    t.recommended = sum((r.recommended_total_nok or Decimal("0") for r in results), Decimal("0"))
-    t.payout = sum((r.payout_nok or Decimal("0") for r in results), Decimal("0"))
+    t = Totals(**vars(_sums(results)), count={s: sum(r.status == s for r in results) for s in STATUS_ORDER})
+    t.per_status = {s: _sums([r for r in results if r.status == s]) for s in STATUS_ORDER}
     years = sorted({r.grant_year for r in results if r.status in GRANTED}, key=lambda y: (y is None, y or 0))
     t.years = [_year_total(y, results, appropriation or {}) for y in years]
     return t
+
+
+def _sums(results: list[Result]) -> Sums:
+    return Sums(
+        requested=sum((r.requested_total_nok or Decimal("0") for r in results), Decimal("0")),
+        recommended=sum((r.recommended_total_nok or Decimal("0") for r in results), Decimal("0")),
+        payout=sum((r.payout_nok or Decimal("0") for r in results), Decimal("0")),
+    )
 
 
 def _year_total(year: int | None, results: list[Result], appropriation: dict[int, Decimal]) -> YearTotal:
@@ -129,7 +152,8 @@ def render_batch_html(results: list[Result], appropriation: dict[int, Decimal] |
 HEADERS = (
     ("Status", 20), ("Søknad", 18), ("Tilskuddsår", 11), ("Kommune", 24), ("Kommunenr.", 11),
     ("Org.nr.", 12), ("Leger", 7), ("Søkt (kr)", 14), ("Anbefalt (kr)", 14),
-    ("Til utbetaling (kr)", 16), ("Tildelt (kr)", 14), ("Avgjørende funn", 50),
+    ("Til utbetaling (kr)", 16), ("Tildelt (kr)", 14), ("Avgjørende funn", 40),
+    ("Begrunnelse", 80),
 )
 MONEY_FORMAT = "#,##0.00"
 
@@ -146,7 +170,7 @@ def render_batch_xlsx(results: list[Result], appropriation: dict[int, Decimal] |
         _write_row(ws, n, [
             status_label(row.status), row.submission_id, row.grant_year, row.municipality, row.kommunenummer,
             row.org_number, row.doctors, row.requested, row.recommended, row.payout, row.allocated,
-            ", ".join(row.rules),
+            ", ".join(row.rules), "\n".join(row.reasons),
         ])
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions

@@ -12,7 +12,7 @@ from samples.generator import agreement, budget_xlsx, cover_letter, form_json, s
 from samples.generator.office_zip import pack
 from samples.generator.plan import Submission
 from samples.generator.registers import load
-from samples.generator.variation import file_name
+from samples.generator.variation import file_name, set_wide
 
 YEARS = (2020, 2024)
 
@@ -36,8 +36,8 @@ def draw_files(rng: random.Random, sub: Submission) -> tuple[dict[str, bytes], d
             data, ext = training_plan.render(rng, sub, d)
             add("training_plan", data, truth.training_plan(sub, d), ext, **parts)
     if sub.has_budget:
-        data, cells = budget_xlsx.render(rng, sub)
-        add("budget", data, truth.budget(sub, cells))
+        data, cells, ext = budget_xlsx.render(rng, sub)
+        add("budget", data, truth.budget(sub, cells), ext)
     if sub.cover_letter:
         as_pdf = rng.random() < 0.5
         add("other_pdf" if as_pdf else "other_docx", cover_letter.render(rng, sub, as_pdf), truth.other())
@@ -64,17 +64,24 @@ def new_context(registers_dir: Path | None = None) -> scenarios.Context:
     return scenarios.Context.for_registers(load(registers_dir) if registers_dir else load())
 
 
-def generate(out: Path, count: int, seed: int) -> list[str]:
-    """Writes `count` submissions into `out`, about half 2020 and half 2024; returns their ids."""
+def generate(out: Path, count: int, seed: int, wide: bool = True) -> list[str]:
+    """Writes `count` submissions into `out`, about half 2020 and half 2024; returns their ids.
+
+    `wide` (the default) draws from the widest variation real files show; narrow keeps to
+    the examples DOCUMENTS.md names."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     rng, ctx = random.Random(seed), new_context()
     numbers = rng.sample(range(100, 999999), count)
     ids = []
-    for i, number in enumerate(numbers):
-        year = YEARS[i % 2]
-        sub_rng = random.Random(f"{seed}:{i}")
-        sub = scenarios.build(sub_rng, ctx, f"AR-{year}-{number:06d}", year, scenarios.pick_status(sub_rng))
-        write(out, sub, sub_rng)
-        ids.append(sub.submission_id)
+    set_wide(wide)
+    try:
+        for i, number in enumerate(numbers):
+            year = YEARS[i % 2]
+            sub_rng = random.Random(f"{seed}:{i}")
+            sub = scenarios.build(sub_rng, ctx, f"AR-{year}-{number:06d}", year, scenarios.pick_status(sub_rng))
+            write(out, sub, sub_rng)
+            ids.append(sub.submission_id)
+    finally:
+        set_wide(True)
     return ids

@@ -43,11 +43,20 @@ def _kommune_fields(rng: random.Random, sub: Submission, with_orgnr: bool) -> li
     return pairs
 
 
+def field_layout(rng: random.Random) -> str:
+    """How label and value stand: a line, two cells, two pairs a row, or labels above values."""
+    return rng.choice(["lines", "table", "two-column", "above"] if v.wide() else ["lines", "table"])
+
+
 def _signatures(rng: random.Random, pdf: PdfBuilder | DocxBuilder, sub: Submission, d: Doctor, style: str) -> None:
-    """Two signature dates in one of three layouts; an unsigned party leaves the date blank."""
+    """Two signature dates in one of the layouts; an unsigned party leaves the date blank.
+
+    At the widest, the signatures often stand alone on the last page."""
     place = sub.kommune.name.replace(" kommune", "")
     muni, doc = _date(d.signed_municipality, style), _date(d.signed_doctor, style)
-    layout = rng.randrange(3)
+    layout = rng.randrange(4 if v.wide() else 3)
+    if v.wide() and rng.random() < 0.35:
+        pdf.page_break()
     pdf.heading("Underskrifter")
     if layout == 0:
         pdf.para(f"For kommunen – dato: {muni or '____________'}")
@@ -57,6 +66,10 @@ def _signatures(rng: random.Random, pdf: PdfBuilder | DocxBuilder, sub: Submissi
     elif layout == 1:
         pdf.table([["", "For kommunen", "Legen"], ["Sted og dato", f"{place}, {muni}" if muni else "",
                    f"{place}, {doc}" if doc else ""], ["Underskrift", "", ""]], header=True, widths=[35, 65, 65])
+    elif layout == 3:
+        pdf.table([["For kommunen", "For legen"],
+                   [f"Signert dato: {muni}" if muni else "Signert dato:", f"Signert dato: {doc}" if doc else "Signert dato:"],
+                   ["______________________", "______________________"]], header=True, widths=[80, 80])
     else:
         pdf.para("Underskrift kommunen")
         pdf.para(f"Sted/dato: {place + ', ' + muni if muni else '__________'}")
@@ -69,9 +82,9 @@ def fastlegeavtale(rng: random.Random, sub: Submission, d: Doctor, pdf: PdfBuild
     pdf.title(rng.choice(["Fastlegeavtale", "Individuell fastlegeavtale", "FASTLEGEAVTALE – individuell avtale"]))
     pdf.para(f"Avtale mellom {sub.kommune.name} og lege om deltakelse i fastlegeordningen, jf. "
              "fastlegeforskriften og rammeavtalen mellom KS og Den norske legeforening (ASA 4310).")
-    as_table = rng.random() < 0.5
     pdf.heading("1 Avtaleparter")
-    pdf.fields(_kommune_fields(rng, sub, d.shows_orgnr) + _doctor_fields(rng, sub, d, style), as_table)
+    pdf.fields(_kommune_fields(rng, sub, d.shows_orgnr) + _doctor_fields(rng, sub, d, style), False,
+               field_layout(rng))
     pdf.heading("2 Praksis og liste")
     pdf.para(f"Legen driver praksis ved {sub.kommune.name.replace(' kommune', '')} legesenter med en "
              f"listelengde på {rng.randrange(600, 1400, 50)} personer.")
@@ -105,8 +118,11 @@ def alis_avtale(rng: random.Random, sub: Submission, d: Doctor, pdf: PdfBuilder 
     workplace = f"{sub.kommune.name.replace(' kommune', '')} legesenter"
     pdf.table([head, [d.name, d.hpr, workplace, d.position_label]], header=True, widths=[40, 42, 40, 43])
     rest = _doctor_fields(rng, sub, d, style)[3:]
-    pdf.fields(rest, rng.random() < 0.5)
-    if d.agency_statement is True:
+    pdf.fields(rest, False, field_layout(rng))
+    if d.agency_statement is not None and v.wide() and rng.random() < 0.4:
+        pdf.fields([(rng.choice(["Ansatt via vikarbyrå:", "Vikarbyrå:", "ANSATT GJENNOM VIKARBYRÅ"]),
+                     ("Ja, " + rng.choice(AGENCIES)) if d.agency_statement else "Nei")], False, field_layout(rng))
+    elif d.agency_statement is True:
         pdf.para(f"Legen er ansatt gjennom vikarbyrå ({rng.choice(AGENCIES)}) og leies inn til kommunen.")
     elif d.agency_statement is False:
         pdf.para("Legen er ikke ansatt gjennom vikarbyrå.")
@@ -130,5 +146,7 @@ def render(rng: random.Random, sub: Submission, d: Doctor) -> tuple[bytes, str]:
                        else fastlegeavtale(rng, sub, d, PdfBuilder())), "pdf"
     as_pdf = rng.random() < 0.9
     writer = PdfBuilder(embedded_font=rng.random() < 0.25) if as_pdf else DocxBuilder()
+    if isinstance(writer, DocxBuilder) and v.wide():
+        writer.tracked_values = rng.random() < 0.3
     draw = fastlegeavtale if sub.regime == "A" else alis_avtale
     return draw(rng, sub, d, writer), "pdf" if as_pdf else "docx"

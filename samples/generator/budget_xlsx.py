@@ -22,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from samples.generator import variation as v
 from samples.generator.office_zip import normalised, with_cached_values
 from samples.generator.plan import COST_COLUMNS, Doctor, Submission
+from samples.generator.sheet_formats import as_ods, as_xls, as_xlsm
 
 MODES = (("formulas", 50), ("cached", 20), ("stale", 5), ("values", 25))
 HEADERS_A = {
@@ -50,6 +51,10 @@ HEADERS_B = {
     "total": ("Sum", "Sum måned"),
 }
 EXTRA_COLUMNS = ("Merknad", "Kommentar", "Intern ref.")
+TOTAL_LABELS = ("Sum", "Totalt", "SUM")
+WIDE_TOTAL_LABELS = ("I alt", "Sum alle leger", "Totalsum")
+# At the widest the same workbook is also saved as Excel with macros, OpenDocument, or Excel 97.
+FORMATS = (("xlsx", 70), ("xlsm", 10), ("ods", 10), ("xls", 10))
 
 
 @dataclass
@@ -108,6 +113,8 @@ class _Sheet:
 
 def _columns(rng: random.Random, keys: list[str], movable: int) -> list[str]:
     """Keys with the first `movable` shuffled, and sometimes an extra column somewhere."""
+    if v.wide():
+        movable = len(keys)
     head = keys[:movable]
     rng.shuffle(head)
     cols = head + keys[movable:]
@@ -156,7 +163,8 @@ def _budget_a(rng: random.Random, sub: Submission, wb: Workbook, style: _Style) 
         sheet.row += 1
     sums = {c: Formula(f"SUM({L[c]}{first}:{L[c]}{last})", sum((_row_value(d, c) for d in sub.doctors), Decimal(0)))
             for c in (*COST_COLUMNS, "total", "cofunding", "requested")}
-    sheet.write([rng.choice(["Sum", "Totalt", "SUM"]) if c == "name" else sums.get(c) for c in cols])
+    labels = TOTAL_LABELS + (WIDE_TOTAL_LABELS if v.wide() else ())
+    sheet.write([rng.choice(labels) if c == cols[0] else sums.get(c) for c in cols])
 
 
 def _budget_b(rng: random.Random, sub: Submission, wb: Workbook, style: _Style) -> None:
@@ -221,13 +229,37 @@ def _make_stale(rng: random.Random, style: _Style, sheet_name: str) -> list[str]
     return [f"{sheet_name}!{coord}"]
 
 
-def render(rng: random.Random, sub: Submission) -> tuple[bytes, dict]:
-    """The workbook and what the truth should say about its cells."""
+def _extra_sheets(rng: random.Random, wb: Workbook) -> None:
+    """Sheets that are not the budget: instructions, a scratch sheet (after the budget's own)."""
+    if rng.random() < 0.4:
+        ws = wb.create_sheet(rng.choice(["Instruksjon", "Veiledning til skjema", "Info"]))
+        ws["A1"] = "Fyll ut de gule feltene. Summer regnes ut automatisk."
+        ws["A3"] = "Kontaktperson i kommunen"
+    if rng.random() < 0.2:
+        ws = wb.create_sheet("Ark2")
+        ws["B2"] = "Notater"
+        ws["B3"] = 12
+        ws["C3"] = "kladd"
+
+
+def render(rng: random.Random, sub: Submission, ext: str = "") -> tuple[bytes, dict, str]:
+    """The workbook, what the truth should say about its cells, and its file extension
+    (drawn from FORMATS at the widest, unless `ext` names one)."""
+    formats, format_weights = zip(*FORMATS)
+    ext = ext or (rng.choices(formats, format_weights)[0] if v.wide() else "xlsx")
     modes, weights = zip(*MODES)
-    mode = rng.choices(modes, weights)[0]
+    mode = "values" if ext == "xls" else rng.choices(modes, weights)[0]
+    if ext == "ods" and mode == "formulas":
+        mode = "cached"  # LibreOffice always stores what a formula computes
     style = _Style(mode=mode, text_numbers=mode == "values" and rng.random() < 0.2)
     wb = Workbook()
     (_budget_a if sub.regime == "A" else _budget_b)(rng, sub, wb, style)
+    if v.wide():
+        _extra_sheets(rng, wb)
+    if ext in ("ods", "xls"):
+        stale = _make_stale(rng, style, wb.worksheets[0].title) if mode == "stale" else []
+        data = as_ods(wb, style.cached) if ext == "ods" else as_xls(wb)
+        return data, {"cells": mode, "text_numbers": style.text_numbers, "stale_cells": stale}, ext
     buf = io.BytesIO()
     wb.save(buf)
     data, stale = normalised(buf.getvalue()), []
@@ -235,4 +267,6 @@ def render(rng: random.Random, sub: Submission) -> tuple[bytes, dict]:
         if mode == "stale":
             stale = _make_stale(rng, style, wb.worksheets[0].title)
         data = with_cached_values(data, style.cached)
-    return data, {"cells": mode, "text_numbers": style.text_numbers, "stale_cells": stale}
+    if ext == "xlsm":
+        data = as_xlsm(data)
+    return data, {"cells": mode, "text_numbers": style.text_numbers, "stale_cells": stale}, ext

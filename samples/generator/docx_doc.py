@@ -1,21 +1,37 @@
 """The same small writer API as pdf_doc.PdfBuilder, producing a Word file.
 
 Lets a document be drawn once and saved as either format, as real
-submissions mix PDF and Word for the same kind of attachment.
+submissions mix PDF and Word for the same kind of attachment. Word files
+also carry what only Word has: tracked insertions, hidden text, nested
+tables, headers and footers.
 """
 from __future__ import annotations
 
 import io
 
 from docx import Document
+from docx.enum.text import WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Mm
 
 from samples.generator.office_zip import normalised
 
 
+def _tracked(run) -> None:
+    """Wraps a run in a tracked insertion (w:ins), as Word saves an edit with change tracking on."""
+    ins = OxmlElement("w:ins")
+    ins.set(qn("w:id"), "1")
+    ins.set(qn("w:author"), "Saksbehandler")
+    ins.set(qn("w:date"), "2024-01-01T00:00:00Z")
+    run._r.addprevious(ins)
+    ins.append(run._r)
+
+
 class DocxBuilder:
     def __init__(self) -> None:
         self.doc = Document()
+        self.tracked_values = False  # values typed with change tracking on
 
     def title(self, text: str) -> None:
         self.doc.add_heading(text, level=1)
@@ -23,29 +39,63 @@ class DocxBuilder:
     def heading(self, text: str) -> None:
         self.doc.add_heading(text, level=2)
 
-    def para(self, text: str) -> None:
-        self.doc.add_paragraph(text)
+    def para(self, text: str, hidden: bool = False) -> None:
+        run = self.doc.add_paragraph().add_run(text)
+        run.font.hidden = hidden or None
 
     def space(self, height_mm: float = 4) -> None:
         self.doc.add_paragraph().paragraph_format.space_after = Mm(height_mm)
 
-    def table(self, rows: list[list[str]], header: bool = False, widths: list[float] | None = None) -> None:
-        table = self.doc.add_table(rows=0, cols=max(len(r) for r in rows))
+    def page_break(self) -> None:
+        self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+    def header(self, text: str) -> None:
+        self.doc.sections[0].header.paragraphs[0].text = text
+
+    def footer(self, text: str) -> None:
+        self.doc.sections[0].footer.paragraphs[0].text = text
+
+    def table(self, rows: list[list[str]], header: bool = False, widths: list[float] | None = None,
+              values_from: int = 1, into=None) -> None:
+        """A grid; cells from column `values_from` on (or below a header) hold values, tracked if asked."""
+        table = (into or self.doc).add_table(rows=0, cols=max(len(r) for r in rows))
         table.style = "Table Grid"
-        for row in rows:
-            for cell, text in zip(table.add_row().cells, row):
-                cell.text = text
+        for row_index, row in enumerate(rows):
+            for col_index, (cell, text) in enumerate(zip(table.add_row().cells, row)):
+                run = cell.paragraphs[0].add_run(text)
+                is_value = row_index > 0 if header else col_index >= values_from
+                if self.tracked_values and is_value and text:
+                    _tracked(run)
         if header:
             for run in (r for p in table.rows[0].cells[0].paragraphs for r in p.runs):
                 run.bold = True
 
-    def fields(self, pairs: list[tuple[str, str]], as_table: bool) -> None:
-        """Label and value: in two table cells (the label without its colon), or on one line."""
-        if as_table:
+    def fields(self, pairs: list[tuple[str, str]], as_table: bool, layout: str = "") -> None:
+        """Label and value: in two table cells (the label without its colon), on one line,
+        two pairs a row, labels above values, or a field table nested in an outer table."""
+        layout = layout or ("table" if as_table else "lines")
+        if layout == "table":
             self.table([[k.rstrip(": "), v] for k, v in pairs])
+        elif layout == "two-column":
+            rows = [[*pairs[i], *(pairs[i + 1] if i + 1 < len(pairs) else ("", ""))] for i in range(0, len(pairs), 2)]
+            self.table([[k.rstrip(": "), v, k2.rstrip(": "), v2] for k, v, k2, v2 in rows])
+        elif layout == "above":
+            for i in range(0, len(pairs), 3):
+                chunk = pairs[i:i + 3]
+                self.table([[k.rstrip(": ") for k, _ in chunk], [v for _, v in chunk]], header=True)
+        elif layout == "nested":
+            outer = self.doc.add_table(rows=1, cols=1)
+            outer.style = "Table Grid"
+            cell = outer.rows[0].cells[0]
+            cell.paragraphs[0].add_run("Opplysninger om legen")
+            self.table([[k.rstrip(": "), v] for k, v in pairs], into=cell)
         else:
             for k, v in pairs:
-                self.para(f"{k} {v}")
+                paragraph = self.doc.add_paragraph()
+                paragraph.add_run(f"{k} ")
+                run = paragraph.add_run(v)
+                if self.tracked_values:
+                    _tracked(run)
 
     def bytes(self) -> bytes:
         buf = io.BytesIO()

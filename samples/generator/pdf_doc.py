@@ -14,7 +14,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from samples.generator.variation import THIN
 
@@ -66,10 +66,22 @@ class PdfBuilder:
                                 style=TableStyle(style), hAlign="LEFT"))
         self.space(3)
 
-    def fields(self, pairs: list[tuple[str, str]], as_table: bool) -> None:
-        """Label and value: in two table cells, or on one line."""
-        if as_table:
+    def page_break(self) -> None:
+        self.story.append(PageBreak())
+
+    def fields(self, pairs: list[tuple[str, str]], as_table: bool, layout: str = "") -> None:
+        """Label and value: in two table cells, on one line, two pairs a row, or labels above values."""
+        layout = layout or ("table" if as_table else "lines")
+        if layout == "table":
             self.table([[k, v] for k, v in pairs], widths=[55, 110])
+        elif layout == "two-column":
+            rows = [[*pairs[i], *(pairs[i + 1] if i + 1 < len(pairs) else ("", ""))] for i in range(0, len(pairs), 2)]
+            self.table([[c for c in row] for row in rows], widths=[38, 45, 38, 45])
+        elif layout == "above":
+            for i in range(0, len(pairs), 3):
+                chunk = pairs[i:i + 3]
+                self.table([[k.rstrip(": ") for k, _ in chunk], [v for _, v in chunk]], header=True,
+                           widths=[55] * len(chunk))
         else:
             for k, v in pairs:
                 self.para(f"{k} {v}")

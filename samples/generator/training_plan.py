@@ -24,6 +24,8 @@ COURSES = ("Grunnkurs A i allmennmedisin", "Grunnkurs B (legevakt og akuttmedisi
 
 def _draw(rng: random.Random, sub: Submission, d: Doctor, doc: PdfBuilder | DocxBuilder) -> bytes:
     style = v.date_style(rng)
+    if isinstance(doc, DocxBuilder) and v.wide():
+        _word_only(rng, d, doc)
     doc.title(rng.choice(["Individuell utdanningsplan", "INDIVIDUELL UTDANNINGSPLAN FOR ALIS",
                           "Individuell utdanningsplan – spesialistutdanning i allmennmedisin"]))
     doc.para("Planen er utarbeidet etter spesialistforskriften § 25 og bygger på kommunens "
@@ -35,8 +37,13 @@ def _draw(rng: random.Random, sub: Submission, d: Doctor, doc: PdfBuilder | Docx
         (v.label(rng, "enterprise"), sub.kommune.name),
         (v.label(rng, "specialisation_start"), v.fmt_date(d.specialisation_start, style)),
     ]
+    if isinstance(doc, DocxBuilder) and v.wide() and rng.random() < 0.15:
+        doc.header(f"{v.label(rng, 'doctor_name', colon=True)} {d.name}")  # the name only in the header
+        pairs = pairs[1:]
     rng.shuffle(pairs)
-    doc.fields(pairs, as_table=rng.random() < 0.5)
+    layouts = ["lines", "table"] + (["two-column", "above", "nested"] if v.wide() else [])
+    layout = rng.choice(layouts if isinstance(doc, DocxBuilder) else layouts[:4])
+    doc.fields(pairs, False, layout)
     doc.heading("Planlagte læringsaktiviteter")
     year = d.specialisation_start.year
     when = (f"høst {year}", f"vår {year + 1}", f"{year}–{year + 2}", "løpende")
@@ -48,6 +55,18 @@ def _draw(rng: random.Random, sub: Submission, d: Doctor, doc: PdfBuilder | Docx
               + [[name, v.money(rng, Decimal(rng.randrange(30, 160) * 100))]
                  for name in rng.sample(COURSES, rng.randint(2, 4))], header=True, widths=[110, 50])
     return doc.bytes()
+
+
+def _word_only(rng: random.Random, d: Doctor, doc: DocxBuilder) -> None:
+    """What only Word files carry: the name in the header, a footer, values typed with change
+    tracking on, and hidden text (an earlier draft's value the reader never sees)."""
+    if rng.random() < 0.4:
+        doc.header(f"Individuell utdanningsplan – {d.name}")
+    if rng.random() < 0.3:
+        doc.footer(f"Utdanningsplan for {d.name} · side 1")
+    doc.tracked_values = rng.random() < 0.3
+    if rng.random() < 0.2:
+        doc.para(f"Veileder: {rng.choice(('Ola Utkast', 'Kari Tidligere'))} (utkast)", hidden=True)
 
 
 def render(rng: random.Random, sub: Submission, d: Doctor) -> tuple[bytes, str]:

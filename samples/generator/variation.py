@@ -11,6 +11,18 @@ from decimal import ROUND_HALF_UP, Decimal
 
 NBSP, THIN = "\u00a0", "\u2009"
 
+# The knob: at its widest (the default) every choice below draws from the
+# full range of what real files do; narrow keeps to the DOCUMENTS.md examples.
+_WIDTH = {"wide": True}
+
+
+def set_wide(wide: bool) -> None:
+    _WIDTH["wide"] = wide
+
+
+def wide() -> bool:
+    return _WIDTH["wide"]
+
 LABELS: dict[str, tuple[str, ...]] = {
     "doctor_name": ("Navn", "Legens navn", "Navn på lege"),
     "hpr_number": ("HPR-nr.", "HPR nr", "HPR-nummer", "Helsepersonellnummer"),
@@ -29,6 +41,22 @@ LABELS: dict[str, tuple[str, ...]] = {
                              "Dato for start av spesialiseringen"),
 }
 
+# Spellings met in real files beyond the DOCUMENTS.md examples (wide only).
+WIDE_LABELS: dict[str, tuple[str, ...]] = {
+    "doctor_name": ("Lege", "Fullt navn", "Legens fulle navn", "Navn på ALIS"),
+    "hpr_number": ("HPR", "Helsepersonellnr.", "HPR-nr", "HPR nummer"),
+    "employment_start": ("Tiltredelsesdato", "Tiltrådte", "Dato for tiltredelse", "Ansettelsesdato"),
+    "employment_end": ("Opphører", "Sluttdato for vikariatet", "Til dato"),
+    "effective_from": ("Gjelder fra", "Avtalen gjelder f.o.m.", "Avtalens startdato"),
+    "position": ("Tilknytningsform", "Ansettelsesform"),
+    "position_percent": ("Stillingsstørrelse", "Andel stilling"),
+    "municipality_name": ("Kommunenavn", "Arbeidsgiver"),
+    "org_number": ("Orgnr", "Org. nr"),
+    "supervisor": ("Oppnevnt veileder",),
+    "enterprise": ("Utdanningsvirksomhetens navn",),
+    "specialisation_start": ("Startdato spesialisering", "Spesialiseringen startet", "Oppstart spesialisering"),
+}
+
 # Position texts and what the agreement means (extractors.models.Position).
 POSITION_TEXTS: dict[str, tuple[str, ...]] = {
     "naeringsdrivende": ("næringsdrivende fastlege", "Selvstendig næringsdrivende fastlege",
@@ -45,13 +73,16 @@ MONTHS = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august",
 
 
 def label(rng: random.Random, field: str, colon: bool | None = None) -> str:
-    """A synonym for the field, in varied case, with or without a colon."""
-    text = rng.choice(LABELS[field])
+    """A synonym for the field, in varied case and spacing, with or without a colon."""
+    synonyms = LABELS[field] + (WIDE_LABELS.get(field, ()) if wide() else ())
+    text = rng.choice(synonyms)
     case = rng.random()
     if case < 0.12:
         text = text.upper()
     elif case < 0.22:
         text = text.lower()
+    if wide() and rng.random() < 0.15:
+        text = text.replace(" ", "  ", 1) + " "
     if colon is None:
         colon = rng.random() < 0.7
     return text + (rng.choice([":", " :", ":"]) if colon else "")
@@ -81,15 +112,24 @@ def money(rng: random.Random, amount: Decimal) -> str:
         lambda: f"NOK {_group(whole, sep)}" + (f",{cents}" if cents != "00" else ""),
         lambda: f"kr {_group(whole, '.')}," + (cents if cents != "00" else "-"),
     ]
+    if wide():
+        styles += [lambda: f"kr {_group(whole, sep)}" + (f",{cents}" if cents != "00" else ",-"),
+                   lambda: f"{_group(whole, sep)},{cents} kr"]
     return rng.choice(styles)()
 
 
 def percent(rng: random.Random, value: int) -> str:
-    return rng.choice([f"{value} %", f"{value}%", f"{value} prosent", f"{value}{NBSP}%"])
+    forms = [f"{value} %", f"{value}%", f"{value} prosent", f"{value}{NBSP}%"]
+    if wide():
+        forms += [f"{value},0 %", f"{value} % stilling"]
+    return rng.choice(forms)
 
 
 def date_style(rng: random.Random) -> str:
-    return rng.choice(["dd.mm.yyyy", "d.m.yyyy", "d. month yyyy", "iso"])
+    styles = ["dd.mm.yyyy", "d.m.yyyy", "d. month yyyy", "iso"]
+    if wide():
+        styles += ["dd.mm.yy", "d. month yyyy"]
+    return rng.choice(styles)
 
 
 def fmt_date(d: date, style: str) -> str:
@@ -97,6 +137,8 @@ def fmt_date(d: date, style: str) -> str:
         return d.strftime("%d.%m.%Y")
     if style == "d.m.yyyy":
         return f"{d.day}.{d.month}.{d.year}"
+    if style == "dd.mm.yy":
+        return d.strftime("%d.%m.%y")
     if style == "d. month yyyy":
         return f"{d.day}. {MONTHS[d.month - 1]} {d.year}"
     return d.isoformat()
@@ -104,7 +146,14 @@ def fmt_date(d: date, style: str) -> str:
 
 def month_cell(rng: random.Random, year: int, month: int) -> object:
     """A claimed month as a spreadsheet cell: a date or one of the text forms."""
-    style = rng.choice(["date", "text-long", "iso", "mm.yyyy"])
+    styles = ["date", "text-long", "iso", "mm.yyyy"]
+    if wide():
+        styles += ["text-capital", "date-mid-month"]
+    style = rng.choice(styles)
+    if style == "text-capital":
+        return f"{MONTHS[month - 1].capitalize()} {year}"
+    if style == "date-mid-month":
+        return date(year, month, 15)
     if style == "date":
         return date(year, month, 1)
     if style == "text-long":

@@ -32,7 +32,7 @@ class CaseFailure(AssertionError):
 
 
 def pytest_collect_file(parent, file_path):
-    if file_path.suffix == ".yaml" and file_path.parent.name == "cases":
+    if file_path.suffix == ".yaml" and file_path.parent.name == "cases" and not file_path.name.startswith("allocation"):
         return YamlFile.from_parent(parent, path=file_path)
     return None
 
