@@ -1,5 +1,4 @@
 """A parser that hangs, bloats, crashes or raises costs one attachment, never the batch."""
-import os
 import time
 from pathlib import Path
 

@@ -56,14 +56,15 @@ class DocxBuilder:
         self.doc.sections[0].footer.paragraphs[0].text = text
 
     def table(self, rows: list[list[str]], header: bool = False, widths: list[float] | None = None,
-              values_from: int = 1, into=None) -> None:
-        """A grid; cells from column `values_from` on (or below a header) hold values, tracked if asked."""
+              into=None) -> None:
+        """A grid (inside `into`, a cell, for a nested table); cells after the first column, or below
+        a header, hold values, typed as tracked insertions when asked."""
         table = (into or self.doc).add_table(rows=0, cols=max(len(r) for r in rows))
         table.style = "Table Grid"
         for row_index, row in enumerate(rows):
             for col_index, (cell, text) in enumerate(zip(table.add_row().cells, row)):
                 run = cell.paragraphs[0].add_run(text)
-                is_value = row_index > 0 if header else col_index >= values_from
+                is_value = row_index > 0 if header else col_index >= 1
                 if self.tracked_values and is_value and text:
                     _tracked(run)
         if header:
