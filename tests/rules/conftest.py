@@ -24,6 +24,7 @@ from checks.decide import decide
 from checks.findings import rule_table
 from checks.models import Decision
 from checks.parameters import load_parameters
+from tests.rules.allocation_cases import AllocationItem
 from tests.rules.builder import build_facts, default_registers
 
 
@@ -32,20 +33,23 @@ class CaseFailure(AssertionError):
 
 
 def pytest_collect_file(parent, file_path):
-    if file_path.suffix == ".yaml" and file_path.parent.name == "cases" and not file_path.name.startswith("allocation"):
-        return YamlFile.from_parent(parent, path=file_path)
+    if file_path.suffix == ".yaml" and file_path.parent.name == "cases":
+        return CaseFile.from_parent(parent, path=file_path)
     return None
 
 
-class YamlFile(pytest.File):
+class CaseFile(pytest.File):
+    """A list of named cases; allocation*.yaml are allocation cases, the rest rule cases."""
+
     def collect(self):
+        item = AllocationItem if self.path.name.startswith("allocation") else YamlItem
         cases = yaml.safe_load(self.path.read_text(encoding="utf-8")) or []
         names = set()
         for case in cases:
             if case["name"] in names:
                 raise CaseFailure(f"two cases named {case['name']!r} in {self.path.name}")
             names.add(case["name"])
-            yield YamlItem.from_parent(self, name=case["name"], case=case)
+            yield item.from_parent(self, name=case["name"], case=case)
 
 
 def _amount(value: Any) -> Decimal | None:

@@ -1,4 +1,4 @@
-"""Collect the allocation cases in allocation*.yaml (RULES.md §5) as pytest items.
+"""The allocation cases in allocation*.yaml (RULES.md §5), run as pytest items.
 
 A case names a grant year and lists the granted applications as a caseworker
 sees them after the batch:
@@ -19,7 +19,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-import yaml
 
 from checks.allocation import allocate, claims_for
 from checks.findings import finding
@@ -28,23 +27,6 @@ from checks.parameters import Parameter, YearParameters, load_parameters
 
 class AllocationCaseFailure(AssertionError):
     pass
-
-
-def pytest_collect_file(parent, file_path):
-    if file_path.suffix == ".yaml" and file_path.name.startswith("allocation"):
-        return AllocationFile.from_parent(parent, path=file_path)
-    return None
-
-
-class AllocationFile(pytest.File):
-    def collect(self):
-        cases = yaml.safe_load(self.path.read_text(encoding="utf-8")) or []
-        names = set()
-        for case in cases:
-            if case["name"] in names:
-                raise AllocationCaseFailure(f"two cases named {case['name']!r} in {self.path.name}")
-            names.add(case["name"])
-            yield AllocationItem.from_parent(self, name=case["name"], case=case)
 
 
 def _nok(value: Any) -> Decimal:
