@@ -174,8 +174,7 @@ def _read_text_document(fmt: Format, lines: list[Line], attachment: Attachment) 
 def _read_workbook(fmt: Format, book: Workbook, attachment: Attachment) -> Attachment:
     if not book.sheet_names:
         return _unreadable(attachment, problem("corrupt", name="Regnearket"))
-    sheets = {sheet: book.grid(sheet, rows=30) for sheet in book.sheet_names}
-    kind, reason = classify_workbook(fmt, sheets)
+    kind, reason = classify_workbook(fmt, book.grids(rows=30))  # type: ignore[arg-type]
     attachment.kind = kind  # type: ignore[assignment]
     attachment.reason = reason
     if kind == "budget":

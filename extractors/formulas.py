@@ -31,7 +31,27 @@ class Unsupported(Exception):
     """The formula uses something the evaluator does not know."""
 
 
-def _tokens(formula: str) -> list[tuple[str, str]]:
+# Tokens and referenced cells, remembered: a budget's row formulas and ranges repeat across its
+# rows and files. Only small entries are kept, so a hostile sheet cannot grow them without bound.
+_KEPT_ENTRIES = 2048
+_KEPT_FORMULA_CHARS = 256
+_KEPT_RANGE_CELLS = 64
+_TOKENS: dict[str, tuple[tuple[str, str], ...]] = {}
+_CELLS: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}
+
+
+def _tokens(formula: str) -> tuple[tuple[str, str], ...]:
+    found = _TOKENS.get(formula)
+    if found is None:
+        found = _tokenise(formula)
+        if len(formula) <= _KEPT_FORMULA_CHARS:
+            if len(_TOKENS) >= _KEPT_ENTRIES:
+                _TOKENS.clear()
+            _TOKENS[formula] = found
+    return found
+
+
+def _tokenise(formula: str) -> tuple[tuple[str, str], ...]:
     tokens: list[tuple[str, str]] = []
     position = 0
     text = formula.lstrip("=").strip()
@@ -44,13 +64,13 @@ def _tokens(formula: str) -> list[tuple[str, str]]:
         position = match.end()
         while position < len(text) and text[position].isspace():
             position += 1
-    return tokens
+    return tuple(tokens)
 
 
 class _Parser:
     """Recursive descent over the tokens; ranges are only allowed as function arguments."""
 
-    def __init__(self, tokens: list[tuple[str, str]], sheet: str, lookup: Lookup):
+    def __init__(self, tokens: tuple[tuple[str, str], ...], sheet: str, lookup: Lookup):
         self.tokens = tokens
         self.index = 0
         self.sheet = sheet
@@ -150,15 +170,26 @@ class _Parser:
             return args[0][0].quantize(Decimal(1).scaleb(-digits), rounding="ROUND_HALF_UP")  # type: ignore[union-attr]
         raise Unsupported(name)
 
-    def cells(self, ref: str) -> list[tuple[str, str]]:
-        sheet = self.sheet
-        if "!" in ref:
-            sheet, ref = ref.rsplit("!", 1)
-            sheet = sheet.strip("'")
-        ref = ref.replace("$", "")
-        min_col, min_row, max_col, max_row = range_boundaries(ref)
-        return [(sheet, f"{get_column_letter(c)}{r}")
-                for r in range(min_row, max_row + 1) for c in range(min_col, max_col + 1)]
+    def cells(self, ref: str) -> tuple[tuple[str, str], ...]:
+        key = (self.sheet, ref)
+        found = _CELLS.get(key)
+        if found is None:
+            found = _cells(*key)
+            if len(found) <= _KEPT_RANGE_CELLS:
+                if len(_CELLS) >= _KEPT_ENTRIES:
+                    _CELLS.clear()
+                _CELLS[key] = found
+        return found
+
+
+def _cells(sheet: str, ref: str) -> tuple[tuple[str, str], ...]:
+    if "!" in ref:
+        sheet, ref = ref.rsplit("!", 1)
+        sheet = sheet.strip("'")
+    ref = ref.replace("$", "")
+    min_col, min_row, max_col, max_row = range_boundaries(ref)
+    return tuple((sheet, f"{get_column_letter(c)}{r}")
+                 for r in range(min_row, max_row + 1) for c in range(min_col, max_col + 1))
 
 
 def evaluate(formula: str, sheet: str, lookup: Lookup) -> Decimal | None:

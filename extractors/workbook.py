@@ -13,7 +13,9 @@ import html
 import io
 import re
 import zipfile
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
@@ -68,14 +70,17 @@ class Workbook:
         """The cell as the budget reader sees it; remembered, as classification, header search
         and row reading visit the same cells."""
         key = (sheet, row, col)
-        if key not in self._cell_memo:
-            self._cell_memo[key] = self._read_cell(sheet, row, col)
-        return self._cell_memo[key]
+        found = self._cell_memo.get(key)
+        if found is None:
+            found = self._cell_memo[key] = self._read_cell(sheet, row, col)
+        return found
 
     def _read_cell(self, sheet: str, row: int, col: int) -> Cell:
         coord = f"{get_column_letter(col)}{row}"
         origin = self._merged[sheet].get(coord, coord)
         raw = self.raw(sheet, origin)
+        if raw is None:
+            return Cell(value=None, coord=origin)
         if isinstance(raw, str) and raw.startswith("="):
             try:
                 number = self.number(sheet, origin)
@@ -98,11 +103,21 @@ class Workbook:
             self._grids[sheet] = cached
         return cached[:last]
 
+    def grids(self, rows: int) -> Mapping[str, list[list[object]]]:
+        """Every sheet's first rows by name, each read only when asked for: classification
+        stops at the first budget sheet name or header it meets."""
+        return _Grids(self, rows)
+
     def number(self, sheet: str, coord: str) -> Decimal | None:
         """A cell's number; a formula's recomputed value wins over a stale stored one."""
         key = (sheet, coord)
         if key in self._numbers:
             return self._numbers[key]
+        if sheet in self._merged:
+            raw = self.raw(sheet, coord)
+            if not (isinstance(raw, str) and raw.startswith("=")):
+                value = self._numbers[key] = _as_number(raw)  # a plain cell: nothing to recompute
+                return value
         if key in self._busy or sheet not in self._merged:
             raise Unsupported("circular or unknown reference")
         self._busy.add(key)
@@ -115,10 +130,10 @@ class Workbook:
 
     def _compute(self, sheet: str, coord: str) -> Decimal | None:
         raw = self.raw(sheet, coord)
-        stored = self.stored(sheet, coord)
-        stored_number = _as_number(stored)
         if not (isinstance(raw, str) and raw.startswith("=")):
             return _as_number(raw)
+        stored = self.stored(sheet, coord)
+        stored_number = _as_number(stored)
         recomputed = evaluate(raw, sheet, self._lookup)
         if recomputed is None:
             if stored_number is None:
@@ -147,6 +162,22 @@ class Workbook:
         return _as_number(cell.value)
 
 
+class _Grids(Mapping[str, list[list[object]]]):
+    def __init__(self, book: Workbook, rows: int):
+        self._book, self._rows = book, rows
+
+    def __getitem__(self, sheet: str) -> list[list[object]]:
+        if sheet not in self._book.sheet_names:
+            raise KeyError(sheet)
+        return self._book.grid(sheet, rows=self._rows)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._book.sheet_names)
+
+    def __len__(self) -> int:
+        return len(self._book.sheet_names)
+
+
 class XlsxWorkbook(Workbook):
     """An .xlsx/.xlsm file, loaded twice by openpyxl: formulas, and the values stored beside them."""
 
@@ -155,7 +186,9 @@ class XlsxWorkbook(Workbook):
         self._formulas = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
         names = list(self._formulas.sheetnames)
         self._sheets = {name: self._formulas[name] for name in names}
-        self._stored = _stored_formula_values(data)
+        self._data: bytes | None = data  # the stored values are read on the first formula asked for
+        self._stored: dict[str, dict[str, object]] = {}
+        self._sizes: dict[str, tuple[int, int]] = {}  # openpyxl scans every cell for max_row and max_column
         super().__init__(file, names, {name: self._merged_map(name) for name in names})
 
     def _merged_map(self, sheet: str) -> dict[str, str]:
@@ -170,18 +203,22 @@ class XlsxWorkbook(Workbook):
     def raw(self, sheet: str, coord: str) -> object:
         """Straight from the sheet's cell map: `ws[coord]` parses a range and creates empty cells."""
         cells = getattr(self._sheets[sheet], "_cells", {})  # a chart sheet has no cells
-        cell = cells.get(coordinate_to_tuple(coord))
+        cell = cells.get(_row_col(coord))
         return cell.value if cell is not None else None
 
     def stored(self, sheet: str, coord: str) -> object:
         value = self.raw(sheet, coord)
         if isinstance(value, str) and value.startswith("="):
+            if self._data is not None:
+                self._stored, self._data = _stored_formula_values(self._data), None
             return self._stored.get(sheet, {}).get(coord)
         return value
 
     def size(self, sheet: str) -> tuple[int, int]:
-        ws = self._sheets[sheet]
-        return min(getattr(ws, "max_row", 0), MAX_ROWS), min(getattr(ws, "max_column", 0), MAX_COLS)
+        if sheet not in self._sizes:
+            ws = self._sheets[sheet]
+            self._sizes[sheet] = min(getattr(ws, "max_row", 0), MAX_ROWS), min(getattr(ws, "max_column", 0), MAX_COLS)
+        return self._sizes[sheet]
 
     def hidden_columns(self, sheet: str) -> set[int]:
         hidden: set[int] = set()
@@ -191,9 +228,16 @@ class XlsxWorkbook(Workbook):
         return hidden
 
 
+@lru_cache(maxsize=16_384)
+def _row_col(coord: str) -> tuple[int, int]:
+    """Parsing a coordinate costs a regex; the same few hundred recur in every budget."""
+    return coordinate_to_tuple(coord)
+
+
 _SHEET = re.compile(rb'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"')
 _REL = re.compile(rb'<Relationship\b[^>]*?Id="([^"]*)"[^>]*?Target="([^"]*)"|'
                   rb'<Relationship\b[^>]*?Target="([^"]*)"[^>]*?Id="([^"]*)"')
+_CELL_TYPE = re.compile(rb'\bt="([^"]*)"')
 _FORMULA_CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"([^>]*)><f\b[^>]*(?:/>|>[^<]*</f>)<v>([^<]*)</v>')
 
 
@@ -220,7 +264,7 @@ def _stored_formula_values(data: bytes) -> dict[str, dict[str, object]]:
 
 def _typed(attributes: bytes, raw: bytes) -> object:
     text = html.unescape(raw.decode("utf-8"))
-    kind = re.search(rb'\bt="([^"]*)"', attributes)
+    kind = _CELL_TYPE.search(attributes)
     kind_name = kind[1] if kind else b"n"
     if kind_name in (b"str", b"inlineStr", b"s"):
         return text
@@ -236,6 +280,8 @@ def _typed(attributes: bytes, raw: bytes) -> object:
 
 
 def _as_number(value: object) -> Decimal | None:
+    if value is None:
+        return None
     if isinstance(value, bool) or isinstance(value, (date, datetime, time)):
         return None
     if isinstance(value, (int, float, Decimal)):

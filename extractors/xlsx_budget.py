@@ -174,8 +174,15 @@ def _is_total_label(value: object) -> bool:
     if not isinstance(value, str):
         return False
     text = normalise_header(value)
-    synonyms = [normalise_header(s) for s in _spec()["regime_a"]["total_row"]]
-    return text in synonyms or re.match(r"^(sum|totalt?|i alt)\b", text) is not None
+    return text in _total_labels() or _TOTAL_WORD.match(text) is not None
+
+
+_TOTAL_WORD = re.compile(r"^(sum|totalt?|i alt)\b")
+
+
+@lru_cache(maxsize=1)
+def _total_labels() -> frozenset[str]:
+    return frozenset(normalise_header(s) for s in _spec()["regime_a"]["total_row"])
 
 
 def _rows(book: Workbook, table: Table, key_fields: tuple[str, ...]) -> tuple[list[Row], Row | None]:
