@@ -257,7 +257,7 @@ class FieldFinder:
         if not hit:
             return Extracted(), None
         extracted = hit.extracted(file)
-        if not re.fullmatch(r"\d{7,9}", hit.value):
+        if not re.fullmatch(r"[0-9]{7,9}", hit.value):
             extracted.grade = Grade.low
         return extracted, hit.line_index
 
