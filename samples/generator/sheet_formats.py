@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string
 
-from samples.generator.office_zip import FIXED_TIME
+from samples.generator.office_zip import FIXED_TIME, rewritten
 
 _MACRO_MAIN = b"application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 _VBA_TYPE = b'<Override PartName="/xl/vbaProject.bin" ContentType="application/vnd.ms-office.vbaProject"/>'
@@ -30,18 +30,15 @@ _VBA_BYTES = bytes.fromhex("d0cf11e0a1b11ae1") + b"\x00" * 504 + b"Attribute VB_
 
 def as_xlsm(data: bytes) -> bytes:
     """The same workbook, macro-enabled: content type switched and a vbaProject.bin part added."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            content = src.read(info.filename)
-            if info.filename == "[Content_Types].xml":
-                content = re.sub(rb"application/vnd\.openxmlformats-officedocument\.spreadsheetml\.sheet\.main\+xml",
-                                 _MACRO_MAIN, content).replace(b"</Types>", _VBA_TYPE + b"</Types>")
-            elif info.filename == "xl/_rels/workbook.xml.rels":
-                content = content.replace(b"</Relationships>", _VBA_REL + b"</Relationships>")
-            dst.writestr(info, content, zipfile.ZIP_DEFLATED)
-        dst.writestr(zipfile.ZipInfo("xl/vbaProject.bin", FIXED_TIME), _VBA_BYTES, zipfile.ZIP_DEFLATED)
-    return out.getvalue()
+    def edit(name: str, content: bytes) -> bytes:
+        if name == "[Content_Types].xml":
+            return re.sub(rb"application/vnd\.openxmlformats-officedocument\.spreadsheetml\.sheet\.main\+xml",
+                          _MACRO_MAIN, content).replace(b"</Types>", _VBA_TYPE + b"</Types>")
+        if name == "xl/_rels/workbook.xml.rels":
+            return content.replace(b"</Relationships>", _VBA_REL + b"</Relationships>")
+        return content
+
+    return rewritten(data, edit, added={"xl/vbaProject.bin": _VBA_BYTES})
 
 
 _ODS_NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
