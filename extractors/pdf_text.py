@@ -1,11 +1,12 @@
 """A PDF's text layer as lines of cells, page by page (pdfplumber).
 
 Words on one baseline form a line; a gap wider than about one character
-height starts a new cell, so both ruled tables and label/value columns become
-cells without knowing the layout.
+height, or a ruling line between two words, starts a new cell, so both ruled
+tables and label/value columns become cells without knowing the layout.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pdfplumber
@@ -13,6 +14,7 @@ import pdfplumber
 from extractors.fields import Line
 
 _SAME_LINE = 3.0  # points of vertical tolerance between words of one line
+Rule = tuple[float, float, float]  # a vertical ruling line: x, top, bottom
 
 
 def pdf_lines(path: Path) -> tuple[list[Line], int]:
@@ -22,18 +24,26 @@ def pdf_lines(path: Path) -> tuple[list[Line], int]:
         pages = len(pdf.pages)
         for number, page in enumerate(pdf.pages, start=1):
             words = page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False, use_text_flow=False)
-            lines.extend(_group(words, f"s. {number}"))
+            rules = [(e["x0"], e["top"], e["bottom"]) for e in page.edges if e["orientation"] == "v"]
+            lines.extend(_group(words, f"s. {number}", rules))
     return lines, pages
 
 
-def _group(words: list[dict], where: str) -> list[Line]:
+def _group(words: list[dict], where: str, rules: Sequence[Rule] = ()) -> list[Line]:
     rows: list[list[dict]] = []
     for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
         if rows and abs(rows[-1][0]["top"] - word["top"]) <= _SAME_LINE:
             rows[-1].append(word)
         else:
             rows.append([word])
-    return _join_wrapped_cells([_line(sorted(row, key=lambda w: w["x0"]), where) for row in rows])
+    return _join_wrapped_cells([_line(sorted(row, key=lambda w: w["x0"]), where, rules) for row in rows])
+
+
+def _ruled_apart(left: dict, right: dict, rules: Sequence[Rule]) -> bool:
+    """A table's vertical line stands between the two words: they are in different cells,
+    however close a filled cell brings them."""
+    return any(left["x1"] - 0.5 <= x <= right["x0"] + 0.5 and top <= right["top"] + 1 and bottom >= right["bottom"] - 1
+               for x, top, bottom in rules)
 
 
 def _join_wrapped_cells(lines: list[Line]) -> list[Line]:
@@ -75,11 +85,11 @@ def _join(first: str, second: str) -> str:
     return f"{first} {second}"
 
 
-def _line(words: list[dict], where: str) -> Line:
+def _line(words: list[dict], where: str, rules: Sequence[Rule] = ()) -> Line:
     cells: list[list[dict]] = [[words[0]]]
     for prev, word in zip(words, words[1:]):
         height = max(prev["bottom"] - prev["top"], 4.0)
-        if word["x0"] - prev["x1"] > 0.9 * height:
+        if word["x0"] - prev["x1"] > 0.9 * height or _ruled_apart(prev, word, rules):
             cells.append([word])
         else:
             cells[-1].append(word)

@@ -1,31 +1,25 @@
 """A spreadsheet as the budget reader needs it: numbers with formulas recomputed.
 
-An xlsx file is loaded once by openpyxl (with its formulas); the values a
-program stored beside the formulas are read straight from the sheet XML,
-which costs a fraction of a second openpyxl load. A formula cell's number is the recomputed one when
+Each format's loader gives every cell as written (a formula as "=...") and
+the value a program stored for it. A formula cell's number is the recomputed one when
 the evaluator knows the formula (a stored value that differs is remembered as
 an ArithmeticMismatch), else the stored one. Merged ranges read as their
 top-left cell; hidden columns are known so a visible column can be preferred.
 """
 from __future__ import annotations
 
-import html
-import io
-import re
-import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
-import openpyxl
 from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter
 
 from extractors.formulas import Unsupported, evaluate
 from extractors.models import ArithmeticMismatch, Evidence
 from extractors.values import parse_amount
+from extractors.xlsx_package import read_xlsx
 
 MAX_ROWS = 2000
 MAX_COLS = 60
@@ -91,6 +85,9 @@ class Workbook:
         if raw is not None and not isinstance(raw, (str, int, float, Decimal, date, datetime, time, bool)):
             raw = self.stored(sheet, origin)  # array formulas and the like: their stored value
         return Cell(value=raw, coord=origin)
+
+    def is_merged(self, sheet: str, row: int, col: int) -> bool:
+        return f"{get_column_letter(col)}{row}" in self._merged[sheet]
 
     def grid(self, sheet: str, rows: int | None = None) -> list[list[object]]:
         """The sheet's shown values, merged ranges filled in, for searching headers."""
@@ -179,104 +176,23 @@ class _Grids(Mapping[str, list[list[object]]]):
 
 
 class XlsxWorkbook(Workbook):
-    """An .xlsx/.xlsm file, loaded twice by openpyxl: formulas, and the values stored beside them."""
+    """An .xlsx/.xlsm file: each cell's formula and stored value, read in one pass (xlsx_package)."""
 
     def __init__(self, path: Path, file: str):
-        data = path.read_bytes()  # a file object: openpyxl would refuse a path without an Excel suffix
-        self._formulas = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
-        names = list(self._formulas.sheetnames)
-        self._sheets = {name: self._formulas[name] for name in names}
-        self._data: bytes | None = data  # the stored values are read on the first formula asked for
-        self._stored: dict[str, dict[str, object]] = {}
-        self._sizes: dict[str, tuple[int, int]] = {}  # openpyxl scans every cell for max_row and max_column
-        super().__init__(file, names, {name: self._merged_map(name) for name in names})
-
-    def _merged_map(self, sheet: str) -> dict[str, str]:
-        mapping: dict[str, str] = {}
-        for merged in self._formulas[sheet].merged_cells.ranges:
-            top_left = f"{get_column_letter(merged.min_col)}{merged.min_row}"
-            for row in range(merged.min_row, merged.max_row + 1):
-                for col in range(merged.min_col, merged.max_col + 1):
-                    mapping[f"{get_column_letter(col)}{row}"] = top_left
-        return mapping
+        self._sheets = read_xlsx(path, MAX_ROWS, MAX_COLS)
+        super().__init__(file, list(self._sheets), {name: s.merged for name, s in self._sheets.items()})
 
     def raw(self, sheet: str, coord: str) -> object:
-        """Straight from the sheet's cell map: `ws[coord]` parses a range and creates empty cells."""
-        cells = getattr(self._sheets[sheet], "_cells", {})  # a chart sheet has no cells
-        cell = cells.get(_row_col(coord))
-        return cell.value if cell is not None else None
+        return self._sheets[sheet].cells.get(coord, (None, None))[0]
 
     def stored(self, sheet: str, coord: str) -> object:
-        value = self.raw(sheet, coord)
-        if isinstance(value, str) and value.startswith("="):
-            if self._data is not None:
-                self._stored, self._data = _stored_formula_values(self._data), None
-            return self._stored.get(sheet, {}).get(coord)
-        return value
+        return self._sheets[sheet].cells.get(coord, (None, None))[1]
 
     def size(self, sheet: str) -> tuple[int, int]:
-        if sheet not in self._sizes:
-            ws = self._sheets[sheet]
-            self._sizes[sheet] = min(getattr(ws, "max_row", 0), MAX_ROWS), min(getattr(ws, "max_column", 0), MAX_COLS)
-        return self._sizes[sheet]
+        return self._sheets[sheet].size
 
     def hidden_columns(self, sheet: str) -> set[int]:
-        hidden: set[int] = set()
-        for dimension in getattr(self._sheets[sheet], "column_dimensions", {}).values():
-            if dimension.hidden and dimension.min and dimension.max:
-                hidden.update(range(dimension.min, dimension.max + 1))
-        return hidden
-
-
-@lru_cache(maxsize=16_384)
-def _row_col(coord: str) -> tuple[int, int]:
-    """Parsing a coordinate costs a regex; the same few hundred recur in every budget."""
-    return coordinate_to_tuple(coord)
-
-
-_SHEET = re.compile(rb'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"')
-_REL = re.compile(rb'<Relationship\b[^>]*?Id="([^"]*)"[^>]*?Target="([^"]*)"|'
-                  rb'<Relationship\b[^>]*?Target="([^"]*)"[^>]*?Id="([^"]*)"')
-_CELL_TYPE = re.compile(rb'\bt="([^"]*)"')
-_FORMULA_CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"([^>]*)><f\b[^>]*(?:/>|>[^<]*</f>)<v>([^<]*)</v>')
-
-
-def _stored_formula_values(data: bytes) -> dict[str, dict[str, object]]:
-    """Per sheet name, the value stored beside each formula cell (Excel's last computation)."""
-    stored: dict[str, dict[str, object]] = {}
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        names = set(archive.namelist())
-        if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
-            return stored
-        rels = {}
-        for match in _REL.finditer(archive.read("xl/_rels/workbook.xml.rels")):
-            rel_id, target = (match[1], match[2]) if match[1] else (match[4], match[3])
-            rels[rel_id] = target.decode().lstrip("/")
-        for match in _SHEET.finditer(archive.read("xl/workbook.xml")):
-            target = rels.get(match[2], "")
-            part = target if target.startswith("xl/") else f"xl/{target}"
-            if part not in names:
-                continue
-            name = html.unescape(match[1].decode("utf-8"))
-            stored[name] = {m[1].decode(): _typed(m[2], m[3]) for m in _FORMULA_CELL.finditer(archive.read(part))}
-    return stored
-
-
-def _typed(attributes: bytes, raw: bytes) -> object:
-    text = html.unescape(raw.decode("utf-8"))
-    kind = _CELL_TYPE.search(attributes)
-    kind_name = kind[1] if kind else b"n"
-    if kind_name in (b"str", b"inlineStr", b"s"):
-        return text
-    if kind_name == b"b":
-        return text == "1"
-    if kind_name == b"e" or not text:
-        return None
-    try:
-        number = float(text)
-    except ValueError:
-        return None
-    return int(number) if number.is_integer() and "." not in text and "E" not in text.upper() else number
+        return self._sheets[sheet].hidden_columns
 
 
 def _as_number(value: object) -> Decimal | None:

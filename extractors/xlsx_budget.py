@@ -156,18 +156,46 @@ def _header_field_uncached(text: str, index: _HeaderIndex, keywords: dict[str, l
 
 def _best_table(book: Workbook, synonyms: dict[str, list[str]], keywords: dict[str, list], preferred: list[str],
                 usable) -> Table | None:
+    """The header naming most fields; a row read alone wins a tie with the same row stacked on the one above."""
     best: Table | None = None
     for sheet in book.sheet_names:
         hidden = book.hidden_columns(sheet)
         bonus = 5 if header_matches(sheet, preferred) else 0
-        for number, row in enumerate(book.grid(sheet, rows=HEADER_SEARCH_ROWS), start=1):
-            columns = _match_header_row(row, synonyms, keywords, hidden)
-            if not usable(columns):
-                continue
-            table = Table(sheet, number, columns, score=len(columns) + bonus)
-            if best is None or table.score > best.score:
-                best = table
+        grid = book.grid(sheet, rows=HEADER_SEARCH_ROWS)
+        for number, row in enumerate(grid, start=1):
+            readings = [row]
+            if number > 1:
+                readings.append(_stacked(book, sheet, number, grid[number - 2], row, synonyms, keywords))
+            for reading in readings:
+                columns = _match_header_row(reading, synonyms, keywords, hidden)
+                if not usable(columns):
+                    continue
+                table = Table(sheet, number, columns, score=len(columns) + bonus)
+                if best is None or table.score > best.score:
+                    best = table
     return best
+
+
+def _stacked(book: Workbook, sheet: str, number: int, above: list[object], row: list[object],
+             synonyms: dict[str, list[str]], keywords: dict[str, list]) -> list[object]:
+    """A two-row header read as one: a group label ("Fravær") joins a short label under it that names
+    nothing alone ("Timer"), and a label standing only in the top row covers the blank under it.
+
+    A blank under a merged cell stays blank: that is a title or a group label, not a column's name.
+    """
+    stacked: list[object] = []
+    for col, (up, own) in enumerate(zip(above, row), start=1):
+        if not _is_label(up) or up == own:
+            stacked.append(own)
+        elif not _is_label(own):
+            stacked.append(own if own is not None or book.is_merged(sheet, number - 1, col) else up)
+        else:
+            stacked.append(own if _header_field(own, synonyms, keywords) else f"{up} {own}")
+    return stacked
+
+
+def _is_label(value: object) -> bool:
+    return isinstance(value, str) and value.strip() != ""
 
 
 def _is_total_label(value: object) -> bool:

@@ -1,11 +1,16 @@
 """Agreements (fastlegeavtale, ALIS-avtale) read from generated submissions match their truth."""
 from __future__ import annotations
 
+import random
 import re
 
 import pytest
 
 from tests.extract_samples import mismatches, of_kind
+from extractors import read_attachment
+from extractors.pdf_text import pdf_lines
+from samples.generator import agreement as agreement_pdf, new_context, scenarios
+from samples.generator.pdf_canvas import CanvasPdfBuilder, Quirks
 from extractors.agreement import read_agreement
 from extractors.fields import FieldFinder, Line, value_parser
 from extractors.models import Grade
@@ -106,3 +111,25 @@ def test_one_party_signed_leaves_the_other_signature_missing():
     record = read_agreement(lines, "a.pdf")
     assert (record.signed_municipality.found, record.signed_doctor.value.isoformat()) == (False, "2024-01-12")
     assert record.signing_date is None
+
+
+@pytest.mark.parametrize("quirks", [Quirks(words_apart=True, char_space=0.4, ruled=False),
+                                    Quirks(rotated=True, running_header=True)], ids=["words-apart", "rotated"])
+def test_an_agreement_from_another_pdf_producer_is_read_like_any_other(tmp_path, quirks):
+    rng = random.Random("canvas-agreement")
+    sub = scenarios.build(rng, new_context(), "AR-2024-000904", 2024, "approve")
+    doctor = sub.doctors[0]
+    path = tmp_path / "avtale.pdf"
+    path.write_bytes(agreement_pdf.alis_avtale(rng, sub, doctor, CanvasPdfBuilder(quirks, running_header="Avtale")))
+    record = read_attachment(path).agreement
+    assert (record.doctor_name.value, record.hpr_number.value, record.employment_start.value) == \
+        (doctor.name, doctor.hpr, doctor.employment_start)
+
+
+def test_a_ruling_line_parts_a_label_that_fills_its_cell_from_the_next_cell(tmp_path):
+    pdf = CanvasPdfBuilder(Quirks(ruled=True))
+    pdf.table([["HELSEPERSONELLNUMMER", "Arbeidssted"], ["1234567", "Alta legesenter"]], header=True, widths=[40, 60])
+    path = tmp_path / "tabell.pdf"
+    path.write_bytes(pdf.bytes())
+    lines, _pages = pdf_lines(path)
+    assert [line.cells for line in lines[:2]] == [["HELSEPERSONELLNUMMER", "Arbeidssted"], ["1234567", "Alta legesenter"]]

@@ -138,3 +138,35 @@ def test_a_stale_stored_sum_reaches_the_checks_as_id_budget_arithmetic(tmp_path)
     findings = budget_arithmetic(mismatches)
     assert [m.evidence.where for m in mismatches] == cells["stale_cells"]
     assert {f.rule for f in findings} == {"id.budget-arithmetic"}
+
+
+def _grouped_budget(tmp_path, year: int, ext: str):
+    """A budget the generator drew with a two-row header: group labels over short labels, and the
+    other columns labelled in the top row only."""
+    for n in range(400):
+        rng = random.Random(f"wide-grouped:{year}:{n}")
+        sub = scenarios.build(rng, new_context(), f"AR-{year}-000903", year, "approve")
+        data, cells, written_ext = budget_xlsx.render(rng, sub, ext)
+        if cells["header_rows"] == 2 and not cells["labels_merged_down"]:
+            break
+    else:
+        pytest.fail("the generator drew no two-row header in 400 tries")
+    path = tmp_path / f"budsjett.{written_ext}"
+    path.write_bytes(data)
+    return sub, read_attachment(path)
+
+
+@pytest.mark.parametrize("ext", ["xlsx", "ods"])
+def test_a_budget_under_a_two_row_header_is_read_column_by_column(tmp_path, ext):
+    sub, attachment = _grouped_budget(tmp_path, 2020, ext)
+    rows = {r.hpr_number.value: (r.doctor_name.value, r.costs["kurs"].value, r.requested.value)
+            for r in attachment.budget.rows}
+    assert rows == {d.hpr: (d.name, d.costs["kurs"], d.requested) for d in sub.doctors}
+
+
+def test_claims_under_group_labels_tell_absence_from_supervision_hours(tmp_path):
+    sub, attachment = _grouped_budget(tmp_path, 2024, "xlsx")
+    claims = {(c.hpr_number.value, c.month.value): (c.absence_hours.value, c.supervision_rate.value)
+              for c in attachment.budget.claims}
+    assert claims == {(d.hpr, f"{c.year:04d}-{c.month:02d}"): (c.absence_hours, c.supervision_rate)
+                      for d in sub.doctors for c in d.claims}

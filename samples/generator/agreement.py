@@ -1,6 +1,6 @@
 """The agreement: a fastlegeavtale (regime A) or an ALIS-avtale on the directorate's template (B).
 
-Drawn through a writer (pdf_doc or docx_doc): mostly PDF, sometimes Word.
+Drawn through a writer (pdf_doc, pdf_canvas or docx_doc): mostly PDF, sometimes Word.
 """
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from samples.generator import variation as v
 from samples.generator.docx_doc import DocxBuilder
+from samples.generator.pdf_canvas import CanvasPdfBuilder, Quirks
 from samples.generator.pdf_doc import PdfBuilder
 from samples.generator.plan import Doctor, Submission
 from samples.generator.scan import scanned
@@ -145,7 +146,12 @@ def render(rng: random.Random, sub: Submission, d: Doctor) -> tuple[bytes, str]:
         return scanned(alis_avtale(rng, sub, d, PdfBuilder()) if sub.regime == "B"
                        else fastlegeavtale(rng, sub, d, PdfBuilder())), "pdf"
     as_pdf = rng.random() < 0.9
-    writer = PdfBuilder(embedded_font=rng.random() < 0.25) if as_pdf else DocxBuilder()
+    writer: PdfBuilder | CanvasPdfBuilder | DocxBuilder
+    if as_pdf and v.wide() and rng.random() < 0.3:
+        header = f"{sub.kommune.name} · avtale om allmennlege i spesialisering"
+        writer = CanvasPdfBuilder(Quirks.draw(rng), running_header=header)
+    else:
+        writer = PdfBuilder(embedded_font=rng.random() < 0.25) if as_pdf else DocxBuilder()
     if isinstance(writer, DocxBuilder) and v.wide():
         writer.tracked_values = rng.random() < 0.3
     draw = fastlegeavtale if sub.regime == "A" else alis_avtale

@@ -50,6 +50,16 @@ HEADERS_B = {
     "learning_costs": ("Læringsaktiviteter kostnad", "Kostnad læringsaktiviteter"),
     "total": ("Sum", "Sum måned"),
 }
+# Two-row headers: a group label over neighbouring columns, short labels under it.
+GROUPS_A = {"Kostnader": COST_COLUMNS,
+            "Finansiering": ("total", "cofunding", "requested")}
+GROUPS_B = {"Fravær": ("absence_hours", "absence_rate"), "Veiledning": ("supervision_hours", "supervision_rate")}
+SUB_HEADERS = {
+    "total": ("Sum kostnader", "Totalt"), "cofunding": ("Egenandel", "Kommunens andel"),
+    "requested": ("Søkt beløp", "Søknadsbeløp"),
+    "absence_hours": ("Timer", "Antall timer"), "supervision_hours": ("Timer", "Antall timer"),
+    "absence_rate": ("Sats", "Kr per time", "Sats (kr)"), "supervision_rate": ("Sats", "Kr per time", "Sats (kr)"),
+}
 EXTRA_COLUMNS = ("Merknad", "Kommentar", "Intern ref.")
 TOTAL_LABELS = ("Sum", "Totalt", "SUM")
 WIDE_TOTAL_LABELS = ("I alt", "Sum alle leger", "Totalsum")
@@ -69,6 +79,8 @@ class Formula:
 class _Style:
     mode: str
     text_numbers: bool
+    header_rows: int = 1
+    labels_merged_down: bool = False  # under a two-row header: an ungrouped column's label spans both rows
     cached: dict[int, dict[str, object]] = field(default_factory=dict)
 
 
@@ -111,9 +123,12 @@ class _Sheet:
         return f"{value.normalize():f}"
 
 
-def _columns(rng: random.Random, keys: list[str], movable: int) -> list[str]:
-    """Keys with the first `movable` shuffled, and sometimes an extra column somewhere."""
-    if v.wide():
+def _columns(rng: random.Random, keys: list[str], movable: int, grouped: bool = False) -> list[str]:
+    """Keys with the first `movable` shuffled (all at the widest, none under a grouped header),
+    and sometimes an extra column somewhere."""
+    if grouped:
+        movable = 0
+    elif v.wide():
         movable = len(keys)
     head = keys[:movable]
     rng.shuffle(head)
@@ -126,6 +141,42 @@ def _columns(rng: random.Random, keys: list[str], movable: int) -> list[str]:
 def _header(rng: random.Random, cols: list[str], synonyms: dict[str, tuple[str, ...]]) -> list[str]:
     extra = rng.choice(EXTRA_COLUMNS)
     return [extra if c == "extra" else rng.choice(synonyms[c]) for c in cols]
+
+
+def _two_row_header(rng: random.Random, sheet: "_Sheet", cols: list[str], groups: dict[str, tuple[str, ...]],
+                    synonyms: dict[str, tuple[str, ...]]) -> None:
+    """A group label merged over its neighbouring columns, each column's short label under it;
+    a column outside any group is labelled in the top row, merged down over both rows or not."""
+    top, bottom = sheet.row, sheet.row + 1
+    merge_down = sheet.style.labels_merged_down = rng.random() < 0.5
+    col = 0
+    while col < len(cols):
+        group = next((g for g, members in groups.items() if cols[col] in members), None)
+        end = col
+        while group and end + 1 < len(cols) and cols[end + 1] in groups[group]:
+            end += 1
+        if group and end > col:
+            sheet.ws.cell(top, col + 1, group)
+            sheet.ws.merge_cells(start_row=top, start_column=col + 1, end_row=top, end_column=end + 1)
+            for index in range(col, end + 1):
+                key = cols[index]
+                sheet.ws.cell(bottom, index + 1, rng.choice(SUB_HEADERS.get(key) or synonyms[key]))
+        else:
+            label = rng.choice(EXTRA_COLUMNS) if cols[col] == "extra" else rng.choice(synonyms[cols[col]])
+            sheet.ws.cell(top, col + 1, label)
+            if merge_down:
+                sheet.ws.merge_cells(start_row=top, start_column=col + 1, end_row=bottom, end_column=col + 1)
+        col = end + 1
+    sheet.row = bottom + 1
+
+
+def _headers(rng: random.Random, sheet: "_Sheet", cols: list[str], groups: dict[str, tuple[str, ...]],
+             synonyms: dict[str, tuple[str, ...]], grouped: bool) -> None:
+    if grouped:
+        _two_row_header(rng, sheet, cols, groups, synonyms)
+        sheet.style.header_rows = 2
+    else:
+        sheet.write(_header(rng, cols, synonyms))
 
 
 def _hide_extra(rng: random.Random, ws: Worksheet, cols: list[str]) -> None:
@@ -141,9 +192,10 @@ def _row_value(d: Doctor, column: str) -> Decimal:
 def _budget_a(rng: random.Random, sub: Submission, wb: Workbook, style: _Style) -> None:
     ws = wb.active
     ws.title = "Budsjett"
-    cols = _columns(rng, ["name", "hpr", "position", *COST_COLUMNS, "total", "cofunding", "requested"], 3)
+    grouped = v.wide() and rng.random() < 0.25
+    cols = _columns(rng, ["name", "hpr", "position", *COST_COLUMNS, "total", "cofunding", "requested"], 3, grouped)
     sheet = _Sheet(rng, ws, 1, style, f"Budsjett ALIS-tilskudd {sub.grant_year} – {sub.kommune.name}", len(cols))
-    sheet.write(_header(rng, cols, HEADERS_A))
+    _headers(rng, sheet, cols, GROUPS_A, HEADERS_A, grouped)
     _hide_extra(rng, ws, cols)
     L = {c: get_column_letter(i + 1) for i, c in enumerate(cols)}
     first = sheet.row
@@ -170,13 +222,14 @@ def _budget_a(rng: random.Random, sub: Submission, wb: Workbook, style: _Style) 
 def _budget_b(rng: random.Random, sub: Submission, wb: Workbook, style: _Style) -> None:
     ws = wb.active
     ws.title = "Beregningsgrunnlag"
+    grouped = v.wide() and rng.random() < 0.25
     cols = _columns(rng, ["hpr", "name", "month", "absence_hours", "absence_rate", "supervision_hours",
-                          "supervision_rate", "learning_costs", "total"], 3)
+                          "supervision_rate", "learning_costs", "total"], 3, grouped)
     sheet = _Sheet(rng, ws, 1, style, f"Beregningsgrunnlag Nasjonal ALIS og veiledning {sub.grant_year}", len(cols))
     if rng.random() < 0.3:
         sheet.write([f"Kommune: {sub.kommune.name}"])
         sheet.row += 1
-    sheet.write(_header(rng, cols, HEADERS_B))
+    _headers(rng, sheet, cols, GROUPS_B, HEADERS_B, grouped)
     _hide_extra(rng, ws, cols)
     L = {c: get_column_letter(i + 1) for i, c in enumerate(cols)}
     first = sheet.row
@@ -259,7 +312,7 @@ def render(rng: random.Random, sub: Submission, ext: str = "") -> tuple[bytes, d
     if ext in ("ods", "xls"):
         stale = _make_stale(rng, style, wb.worksheets[0].title) if mode == "stale" else []
         data = as_ods(wb, style.cached) if ext == "ods" else as_xls(wb)
-        return data, {"cells": mode, "text_numbers": style.text_numbers, "stale_cells": stale}, ext
+        return data, _truth(style, stale), ext
     buf = io.BytesIO()
     wb.save(buf)
     data, stale = normalised(buf.getvalue()), []
@@ -269,4 +322,9 @@ def render(rng: random.Random, sub: Submission, ext: str = "") -> tuple[bytes, d
         data = with_cached_values(data, style.cached)
     if ext == "xlsm":
         data = as_xlsm(data)
-    return data, {"cells": mode, "text_numbers": style.text_numbers, "stale_cells": stale}, ext
+    return data, _truth(style, stale), ext
+
+
+def _truth(style: _Style, stale: list[str]) -> dict:
+    return {"cells": style.mode, "text_numbers": style.text_numbers, "stale_cells": stale,
+            "header_rows": style.header_rows, "labels_merged_down": style.labels_merged_down}

@@ -1,0 +1,138 @@
+"""An .xlsx/.xlsm package read into plain cells: each cell's formula and stored value in one pass.
+
+openpyxl's `load_workbook` builds its whole object model (styles, themes,
+a Cell object per cell) and keeps either the formula or the stored value,
+never both. The budget reader needs both and none of the model, so this reads
+the package as the relationships describe it and leaves the parsing of each
+part to openpyxl's own parsers: the shared-string reader, the date-format
+table and the worksheet parser (which also translates shared formulas).
+XML goes through defusedxml, as in openpyxl.
+"""
+from __future__ import annotations
+
+import io
+import posixpath
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from defusedxml.ElementTree import fromstring
+from openpyxl.reader.strings import read_string_table
+from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
+from openpyxl.utils.cell import get_column_letter, range_boundaries
+from openpyxl.utils.datetime import CALENDAR_MAC_1904, WINDOWS_EPOCH
+from openpyxl.worksheet._reader import WorkSheetParser  # pinned openpyxl 3.1.5: the parser behind load_workbook
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_TRUE = ("1", "true")
+
+
+@dataclass
+class Sheet:
+    cells: dict[str, tuple[object, object]] = field(default_factory=dict)  # coord -> (as written, stored)
+    size: tuple[int, int] = (0, 0)  # last row and column holding a value
+    merged: dict[str, str] = field(default_factory=dict)  # every cell of a merged range -> its top-left
+    hidden_columns: set[int] = field(default_factory=set)
+
+
+def read_xlsx(path: Path, max_rows: int, max_cols: int) -> dict[str, Sheet]:
+    """Every worksheet by name, in workbook order; chart sheets have no cells and are left out."""
+    with zipfile.ZipFile(io.BytesIO(path.read_bytes())) as archive:
+        book_part = next((p for kind, p in _relationships(archive, "").values() if kind == "officeDocument"),
+                         "xl/workbook.xml")
+        book = fromstring(archive.read(book_part))
+        parts = _relationships(archive, book_part)
+        strings, dates, durations = _strings_and_formats(archive, parts)
+        properties = book.find(f"{_MAIN}workbookPr")
+        epoch = CALENDAR_MAC_1904 if properties is not None and properties.get("date1904") in _TRUE else WINDOWS_EPOCH
+        sheets: dict[str, Sheet] = {}
+        for entry in book.iter(f"{_MAIN}sheet"):
+            kind, part = parts.get(entry.get(_REL_ID, ""), ("", ""))
+            if kind == "worksheet":
+                with archive.open(part) as source:
+                    parser = _Parser(source, strings, epoch=epoch, date_formats=dates, timedelta_formats=durations)
+                    sheets[entry.get("name", f"Ark{len(sheets) + 1}")] = _sheet(parser, max_rows, max_cols)
+        return sheets
+
+
+def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
+    """A part's relationships: id -> (type's last word, target part path)."""
+    folder, name = posixpath.split(part)
+    try:
+        root = fromstring(archive.read(posixpath.join(folder, "_rels", f"{name}.rels")))
+    except KeyError:
+        return {}
+    found: dict[str, tuple[str, str]] = {}
+    for relation in root.iter(_RELATIONSHIP):
+        target = relation.get("Target", "")
+        if relation.get("TargetMode") == "External" or not target:
+            continue
+        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+        found[relation.get("Id", "")] = (relation.get("Type", "").rsplit("/", 1)[-1], path)
+    return found
+
+
+def _strings_and_formats(archive: zipfile.ZipFile, parts: dict[str, tuple[str, str]]) -> tuple[list, set, set]:
+    """The shared strings, and which cell styles show dates and which durations."""
+    strings: list = []
+    dates: set[int] = set()
+    durations: set[int] = set()
+    for kind, part in parts.values():
+        if kind == "sharedStrings":
+            with archive.open(part) as source:
+                strings = read_string_table(source)
+        elif kind == "styles":
+            styles = fromstring(archive.read(part))
+            custom = {int(f.get("numFmtId", -1)): f.get("formatCode", "") for f in styles.iter(f"{_MAIN}numFmt")}
+            cell_formats = styles.find(f"{_MAIN}cellXfs")
+            for index, style in enumerate(cell_formats if cell_formats is not None else []):
+                number_format = int(style.get("numFmtId", 0))
+                code = custom.get(number_format, BUILTIN_FORMATS.get(number_format, ""))
+                if is_date_format(code):
+                    dates.add(index)
+                if is_timedelta_format(code):
+                    durations.add(index)
+    return strings, dates, durations
+
+
+class _Parser(WorkSheetParser):
+    """openpyxl's worksheet parser, keeping a formula cell's stored value beside its formula."""
+
+    def parse_cell(self, element):
+        cell = super().parse_cell(element)
+        if cell["data_type"] == "f":
+            self.data_only = True  # the same element read again as load_workbook(data_only=True) would
+            try:
+                stored = super().parse_cell(element)
+            finally:
+                self.data_only = False
+            cell["stored"] = None if stored["data_type"] == "e" else stored["value"]
+        return cell
+
+
+def _sheet(parser: _Parser, max_rows: int, max_cols: int) -> Sheet:
+    sheet = Sheet()
+    last_row = last_col = 0
+    for _number, cells in parser.parse():
+        for cell in cells:
+            row, col, value = cell["row"], cell["column"], cell["value"]
+            if value is None or row > max_rows or col > max_cols:
+                continue
+            sheet.cells[f"{get_column_letter(col)}{row}"] = (value, cell.get("stored", value))
+            last_row, last_col = max(last_row, row), max(last_col, col)
+    for merged in parser.merged_cells.mergeCell if parser.merged_cells is not None else []:
+        min_col, min_row, max_col, max_row = range_boundaries(merged.ref)
+        max_row, max_col = min(max_row, max_rows), min(max_col, max_cols)
+        top_left = f"{get_column_letter(min_col)}{min_row}"
+        for row in range(min_row, max_row + 1):
+            for col in range(min_col, max_col + 1):
+                sheet.merged[f"{get_column_letter(col)}{row}"] = top_left
+        if top_left in sheet.cells:  # a merged label reaches as far as its range
+            last_row, last_col = max(last_row, max_row), max(last_col, max_col)
+    sheet.size = (last_row, last_col)
+    for column in parser.column_dimensions.values():
+        if column.get("hidden") in _TRUE and column.get("min") and column.get("max"):
+            sheet.hidden_columns.update(range(int(column["min"]), min(int(column["max"]), max_cols) + 1))
+    return sheet

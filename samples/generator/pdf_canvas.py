@@ -1,0 +1,173 @@
+"""A second PDF producer: text placed at absolute positions, as report engines and online
+form services write PDFs (not through a layout engine like pdf_doc's platypus).
+
+Its quirks are drawn per document: every word placed on its own with no space
+characters between, a little letter spacing, tables with or without ruling
+lines, a running header and "Side N" footer on every page, and pages stored
+landscape with /Rotate 90 (the text shows upright, the way scanners and
+print-to-PDF drivers store a turned sheet). Output is byte-deterministic.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from io import BytesIO
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfgen import canvas
+
+from samples.generator.variation import THIN
+
+_WIDTH, _HEIGHT = A4
+_MARGIN = 20 * mm
+_BODY, _LEADING = 10, 13
+
+
+@dataclass(frozen=True)
+class Quirks:
+    """How one producer writes: drawn per document, or named in a test."""
+
+    words_apart: bool = False  # every word its own text object, no space characters
+    char_space: float = 0.0  # points of letter spacing
+    ruled: bool = True  # table cells drawn with lines
+    rotated: bool = False  # stored landscape with /Rotate 90
+    running_header: bool = False
+
+    @classmethod
+    def draw(cls, rng: random.Random) -> "Quirks":
+        return cls(words_apart=rng.random() < 0.5, char_space=rng.choice([0, 0, 0.2, 0.4]),
+                   ruled=rng.random() < 0.5, rotated=rng.random() < 0.3, running_header=rng.random() < 0.5)
+
+
+class CanvasPdfBuilder:
+    """The PdfBuilder interface (title, heading, para, table, fields, ...) drawn straight on a canvas."""
+
+    def __init__(self, quirks: Quirks, running_header: str = "") -> None:
+        self.words_apart, self.char_space = quirks.words_apart, quirks.char_space
+        self.ruled, self.rotated = quirks.ruled, quirks.rotated
+        self.running_header = running_header if quirks.running_header else ""
+        self._buffer = BytesIO()
+        size = (_HEIGHT, _WIDTH) if self.rotated else A4
+        self._canvas = canvas.Canvas(self._buffer, pagesize=size, invariant=1)
+        self._page = 0
+        self._start_page()
+
+    # --- pages ---------------------------------------------------------------------------------
+
+    def _start_page(self) -> None:
+        self._page += 1
+        if self.rotated:
+            self._canvas.setPageRotation(90)
+            self._canvas.translate(_HEIGHT, 0)
+            self._canvas.rotate(90)
+        self.y = _HEIGHT - _MARGIN
+        if self.running_header:
+            self._draw(self.running_header, _MARGIN, _HEIGHT - 12 * mm, "Helvetica", 8)
+        self._draw(f"Side {self._page}", _WIDTH / 2 - 10, 10 * mm, "Helvetica", 8)
+
+    def _end_page(self) -> None:
+        self._canvas.showPage()
+
+    def page_break(self) -> None:
+        self._end_page()
+        self._start_page()
+
+    def _room(self, height: float) -> None:
+        if self.y - height < _MARGIN:
+            self.page_break()
+
+    # --- text ----------------------------------------------------------------------------------
+
+    def _draw(self, text: str, x: float, y: float, font: str, size: float) -> None:
+        text = text.replace(THIN, " ")
+        if not self.words_apart:
+            self._text_object(text, x, y, font, size)
+            return
+        space = self._canvas.stringWidth(" ", font, size)
+        for word in text.split(" "):
+            if word:
+                self._text_object(word, x, y, font, size)
+            x += self._canvas.stringWidth(word, font, size) + space + self.char_space * len(word)
+
+    def _text_object(self, text: str, x: float, y: float, font: str, size: float) -> None:
+        obj = self._canvas.beginText(x, y)
+        obj.setFont(font, size)
+        obj.setCharSpace(self.char_space)
+        obj.textOut(text)
+        self._canvas.drawText(obj)
+
+    def _lines(self, text: str, width: float, font: str, size: float) -> list[str]:
+        return simpleSplit(text.replace(THIN, " "), font, size, width - self.char_space * 40) or [""]
+
+    def _block(self, text: str, font: str, size: float, leading: float, before: float, after: float) -> None:
+        lines = self._lines(text, _WIDTH - 2 * _MARGIN, font, size)
+        self._room(before + leading * len(lines))
+        self.y -= before
+        for line in lines:
+            self.y -= leading
+            self._draw(line, _MARGIN, self.y, font, size)
+        self.y -= after
+
+    def title(self, text: str) -> None:
+        self._block(text, "Helvetica-Bold", 15, 19, 0, 8)
+
+    def heading(self, text: str) -> None:
+        self._block(text, "Helvetica-Bold", 11.5, 15, 6, 4)
+
+    def para(self, text: str) -> None:
+        self._block(text, "Helvetica", _BODY, _LEADING, 0, 4)
+
+    def space(self, height_mm: float = 4) -> None:
+        self.y -= height_mm * mm
+
+    # --- tables and fields ---------------------------------------------------------------------
+
+    def table(self, rows: list[list[str]], header: bool = False, widths: list[float] | None = None) -> None:
+        count = max(len(row) for row in rows)
+        widths_pt = [w * mm for w in widths] if widths else [(_WIDTH - 2 * _MARGIN) / count] * count
+        for index, row in enumerate(rows):
+            font = "Helvetica-Bold" if header and index == 0 else "Helvetica"
+            room = 6 if self.ruled else 14  # without lines a reader needs white space between columns
+            sizes = [self._fitting_size(cell, width - room, font) for cell, width in zip(row, widths_pt)]
+            cells = [self._lines(cell, width - 6, font, size) for cell, width, size in zip(row, widths_pt, sizes)]
+            height = _LEADING * max(len(c) for c in cells) + 6
+            self._room(height)
+            x = _MARGIN
+            for lines, width, size in zip(cells, widths_pt, sizes):
+                for number, line in enumerate(lines, start=1):
+                    self._draw(line, x + 3, self.y - 3 - _LEADING * number + 3, font, size)
+                if self.ruled:
+                    self._canvas.rect(x, self.y - height, width, height, stroke=1, fill=0)
+                x += width
+            self.y -= height
+        self.space(3)
+
+    def _fitting_size(self, text: str, width: float, font: str) -> float:
+        """Shrink to fit, as report engines do: the longest word must fit in its cell."""
+        longest = max((self._canvas.stringWidth(w, font, _BODY) + self.char_space * len(w)
+                       for w in text.replace(THIN, " ").split()), default=0)
+        return _BODY if longest <= width else max(6.0, _BODY * width / longest)
+
+    def fields(self, pairs: list[tuple[str, str]], as_table: bool, layout: str = "") -> None:
+        """Label and value: in two columns, two pairs a row, labels above values, or on one line."""
+        layout = layout or ("table" if as_table else "lines")
+        if layout == "table":
+            self.table([[k, v] for k, v in pairs], widths=[55, 110])
+        elif layout == "two-column":
+            rows = [[*pairs[i], *(pairs[i + 1] if i + 1 < len(pairs) else ("", ""))] for i in range(0, len(pairs), 2)]
+            self.table(rows, widths=[38, 45, 38, 45])
+        elif layout == "above":
+            for i in range(0, len(pairs), 3):
+                chunk = pairs[i:i + 3]
+                self.table([[k.rstrip(": ") for k, _ in chunk], [v for _, v in chunk]], header=True,
+                           widths=[55] * len(chunk))
+        else:
+            for k, v in pairs:
+                self.para(f"{k} {v}")
+
+    def bytes(self) -> bytes:
+        self._end_page()
+        self._canvas.save()
+        return self._buffer.getvalue()
