@@ -179,4 +179,6 @@ def _read_workbook(fmt: Format, book: Workbook, attachment: Attachment) -> Attac
     attachment.reason = reason
     if kind == "budget":
         attachment.budget = read_budget(book)
+        if book.unstored_formulas:
+            attachment.flags.append("formulas-recomputed")
     return attachment

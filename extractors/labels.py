@@ -70,18 +70,27 @@ def _normalise(text: str) -> str:
 def header_matches(cell: object, synonyms: list[str]) -> str | None:
     """The synonym a header cell says, exact after normalising; else None."""
     key = normalise_header(cell)
-    if not key:
-        return None
-    for synonym in by_length(synonyms):
+    return _exact_synonym(key, tuple(synonyms)) if key else None
+
+
+def header_starts_with(cell: object, synonyms: list[str]) -> str | None:
+    """The synonym a header cell begins with (a weaker match, e.g. "Søknadsbeløp 2024")."""
+    return _edge_synonym(normalise_header(cell), tuple(synonyms))
+
+
+# Every line of a document is tried against every column's synonyms, and the same texts recur
+# across files: the answers are remembered per normalised text and synonym list.
+@lru_cache(maxsize=16_384)
+def _exact_synonym(key: str, synonyms: tuple[str, ...]) -> str | None:
+    for synonym in by_length(list(synonyms)):
         if key == normalise_header(synonym):
             return synonym
     return None
 
 
-def header_starts_with(cell: object, synonyms: list[str]) -> str | None:
-    """The synonym a header cell begins with (a weaker match, e.g. "Søknadsbeløp 2024")."""
-    key = normalise_header(cell)
-    for synonym in by_length(synonyms):
+@lru_cache(maxsize=16_384)
+def _edge_synonym(key: str, synonyms: tuple[str, ...]) -> str | None:
+    for synonym in by_length(list(synonyms)):
         syn = normalise_header(synonym)
         if syn and (key.startswith(syn + " ") or key.endswith(" " + syn)):
             return synonym

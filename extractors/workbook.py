@@ -40,6 +40,7 @@ class Workbook:
         self.file = file
         self.sheet_names = sheet_names
         self.mismatches: dict[tuple[str, str], ArithmeticMismatch] = {}
+        self.unstored_formulas: set[tuple[str, str]] = set()  # formulas with no value stored, recomputed here
         self._numbers: dict[tuple[str, str], Decimal | None] = {}
         self._busy: set[tuple[str, str]] = set()
         self._merged = merged
@@ -136,6 +137,8 @@ class Workbook:
             if stored_number is None:
                 raise Unsupported(raw)
             return stored_number
+        if stored is None:
+            self.unstored_formulas.add((sheet, coord))
         if stored_number is not None and abs(stored_number - recomputed) > _TOLERANCE:
             self.note_mismatch(sheet, coord, stored_number, recomputed, stored)
         return recomputed

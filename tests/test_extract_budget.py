@@ -98,6 +98,12 @@ def test_formulas_without_stored_values_are_recomputed(budgets):
         assert totals and all(t.found for t in totals), sample.name
 
 
+def test_a_budget_whose_formulas_had_no_stored_values_is_flagged_and_one_with_them_is_not(budgets):
+    flagged = {s.truth["cells"]: "formulas-recomputed" in s.attachment.flags
+               for s in budgets if s.truth.get("cells") in ("formulas", "cached")}
+    assert flagged == {"formulas": True, "cached": False}
+
+
 def test_stale_stored_sum_is_an_arithmetic_mismatch_at_its_cell(budgets):
     for sample in budgets:
         where = {m.evidence.where for m in sample.attachment.budget.arithmetic}

@@ -42,7 +42,7 @@ OUTCOMES = {
     "gammel.doc": ("unreadable", "corrupt", []),  # an empty WordDocument stream: nothing to convert
     "regneark.docx": ("budget", None, []),
     "gammel.xls": ("unreadable", "corrupt", []),  # an empty Workbook stream: nothing for xlrd to read
-    "formel.xlsx": ("budget", None, []),
+    "formel.xlsx": ("budget", None, ["formulas-recomputed"]),
     "makro.xlsm": ("budget", None, ["macros", "external-links"]),
     "fjern-celle.xlsx": ("unreadable", "sheet-too-large", []),
     "millionrader.xlsx": ("unreadable", "sheet-too-large", []),

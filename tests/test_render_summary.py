@@ -3,6 +3,7 @@ import re
 import pytest
 
 from checks.findings import rule_table
+from checks.models import Evidence, Finding
 from pipeline.render.actions import REVIEW_ACTIONS
 from pipeline.render.summary import render_summary
 from pipeline.result import Municipality
@@ -57,6 +58,25 @@ def test_attachments_show_kind_and_why_it_was_classified():
     html = render_summary(examples.approve())
     assert "Budsjett/beregningsgrunnlag" in html
     assert "Arket «Beregningsgrunnlag» med kolonnene HPR-nr. og måned" in html
+
+
+def test_attachment_flags_are_told_in_norwegian():
+    result = examples.approve()
+    result.attachments[1].flags = ["macros", "formulas-recomputed"]
+    html = render_summary(result)
+    assert "Inneholder makroer (ble ikke kjørt)" in html
+    assert "Formler uten lagret verdi; summene er regnet ut på nytt" in html
+
+
+def test_an_unreadable_attachment_says_why_in_its_row_not_as_a_code():
+    result = examples.manual_review()
+    result.attachments[0] = result.attachments[0].model_copy(update={"kind": "unreadable", "problem": "encrypted"})
+    why = "Vedlegget «ALIS-avtale Kari Nordmann.pdf» kunne ikke leses: PDF er kryptert eller passordbeskyttet."
+    result.findings.append(Finding(rule="doc.unreadable", severity="review", level="application", message=why,
+                                   evidence=Evidence(file="ALIS-avtale Kari Nordmann.pdf", where="hele filen")))
+    rows = render_summary(result).split("<h2>Vedlegg</h2>", 1)[1]
+    assert why in rows
+    assert "encrypted" not in rows
 
 
 def test_doctor_facts_are_in_a_table():

@@ -32,6 +32,19 @@ KIND_LABELS = {
     "unreadable": "Uleselig",
 }
 
+# extractors' attachment flags: what a caseworker should know about a file that was read
+FLAG_LABELS = {
+    "macros": "Inneholder makroer (ble ikke kjørt)",
+    "external-links": "Har koblinger til andre filer eller datakilder (ble ikke hentet)",
+    "hidden-text": "Inneholder skjult tekst (ikke brukt som verdier)",
+    "encrypted": "PDF-en er kryptert, men kunne åpnes uten passord",
+    "polyglot-suspected": "Mistenkelig fil: inneholder også et ZIP-arkiv (bare PDF-delen er lest)",
+    "legacy-xls": "Eldre Excel-format (.xls): formler kan ikke kontrollregnes",
+    "converted-from-doc": "Konvertert fra .doc med LibreOffice før lesing",
+    "converted-from-xls": "Konvertert fra .xls med LibreOffice før lesing",
+    "formulas-recomputed": "Formler uten lagret verdi; summene er regnet ut på nytt",
+}
+
 SEVERITY_LABELS = {
     "review": "Må vurderes manuelt",
     "reject": "Avslag",
@@ -115,6 +128,10 @@ def kind_label(kind: str) -> str:
     return KIND_LABELS.get(kind, kind)
 
 
+def flag_label(flag: str) -> str:
+    return FLAG_LABELS.get(flag, flag)
+
+
 def severity_label(severity: str) -> str:
     return SEVERITY_LABELS.get(severity, severity)
 
@@ -133,6 +150,7 @@ FILTERS = {
     "maaneder": maaneder,
     "status_label": status_label,
     "kind_label": kind_label,
+    "flag_label": flag_label,
     "severity_label": severity_label,
     "position_label": position_label,
     "ja_nei": ja_nei,

@@ -25,6 +25,8 @@ def summary_context(result: Result) -> dict:
         "other_label": OTHER_LABEL,
         "next_step": next_step,
         "doctor_names": {d.hpr_number: d.name for d in result.doctors if d.hpr_number},
+        "unread_because": {f.evidence.file: f.message for f in result.findings
+                           if f.rule in ("doc.unreadable", "doc.no-text-layer") and f.evidence},
     }
 
 
