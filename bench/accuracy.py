@@ -87,18 +87,25 @@ def _compare_fields(tallies: dict[str, Tally], prefix: str, where: str, truth: d
         tallies[prefix + name].add(_same(name, expected, got), f"{where}: ventet {expected!r}, fikk {got!r}")
 
 
+def _count(tallies: dict[str, Tally], name: str, where: str, expected: int, got: int) -> None:
+    """No more rows than the truth holds: a note or subtotal read as a doctor is an error too."""
+    tallies[name].add(expected == got, f"{where}: ventet {expected} rader, fikk {got}")
+
+
 def _budget(tallies: dict[str, Tally], where: str, truth: dict, record: object) -> None:
     if "rows" in truth:
         rows = {_norm("hpr_number", _value(r.hpr_number)): r for r in (record.rows if record else [])}
         for row in truth["rows"]:
             _compare_fields(tallies, "budget.rows.", where, row, rows.get(_norm("hpr_number", row["hpr_number"])))
         _compare_fields(tallies, "budget.", where, {"total_requested": truth["total_requested"]}, record)
+        _count(tallies, "budget.rows.count", where, len(truth["rows"]), len(record.rows) if record else 0)
         return
     claims = {(_norm("hpr_number", _value(c.hpr_number)), str(_value(c.month))): c
               for c in (record.claims if record else [])}
     for claim in truth["claims"]:
         key = (_norm("hpr_number", claim["hpr_number"]), claim["month"])
         _compare_fields(tallies, "budget.claims.", where, claim, claims.get(key))
+    _count(tallies, "budget.claims.count", where, len(truth["claims"]), len(record.claims) if record else 0)
     _compare_fields(tallies, "budget.", where, {k: truth[k] for k in ("facilitation", "total_claimed")}, record)
     supplements = record.district_supplement if record else {}
     got_by_hpr = {_norm("hpr_number", k): _value(v) for k, v in supplements.items()}

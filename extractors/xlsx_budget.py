@@ -199,25 +199,30 @@ def _is_label(value: object) -> bool:
 
 
 def _is_total_label(value: object) -> bool:
+    """A sum row's label: one of the total words, alone or first ("Sum Kari Nordmann", "Delsum")."""
     if not isinstance(value, str):
         return False
     text = normalise_header(value)
-    return text in _total_labels() or _TOTAL_WORD.match(text) is not None
-
-
-_TOTAL_WORD = re.compile(r"^(sum|totalt?|i alt)\b")
+    return any(text == word or text.startswith(word + " ") for word in _total_words())
 
 
 @lru_cache(maxsize=1)
-def _total_labels() -> frozenset[str]:
-    return frozenset(normalise_header(s) for s in _spec()["regime_a"]["total_row"])
+def _total_words() -> tuple[str, ...]:
+    return tuple(normalise_header(s) for s in _spec()["total_row"])
 
 
 def _rows(book: Workbook, table: Table, key_fields: tuple[str, ...]) -> tuple[list[Row], Row | None]:
-    """The data rows under the header and the total row, blank rows skipped."""
+    """The data rows under the header and the total row, blank rows skipped.
+
+    A sum row followed by more entries was one doctor's subtotal and is passed
+    over; the last sum row is the total, and what stands under it (notes,
+    signatures) is not read. A row with a name but neither an HPR number, a
+    month nor an amount is a note, not a doctor.
+    """
     max_row, max_col = book.size(table.sheet)
     first_data_col = min(table.columns.values())
     rows: list[Row] = []
+    total: Row | None = None
     for number in range(table.header_row + 1, max_row + 1):
         row = Row(number, {name: book.cell(table.sheet, number, col) for name, col in table.columns.items()})
         values = [c.value for c in row.cells.values()]
@@ -226,13 +231,33 @@ def _rows(book: Workbook, table: Table, key_fields: tuple[str, ...]) -> tuple[li
         label_cells = [row.cells[k].value for k in key_fields if k in row.cells]
         label_cells += [book.cell(table.sheet, number, col).value for col in range(1, first_data_col + 1)]
         if any(_is_total_label(v) for v in label_cells):
-            return rows, row
+            total = row
+            continue
         if not any(_has_text(row.cells.get(k)) for k in key_fields):
             if rows and any(isinstance(v, (int, float, Decimal)) for v in values):
-                return rows, row  # an unlabelled sum row under the doctors
+                total = row  # an unlabelled sum row under the doctors
             continue
+        if total is not None and not _is_entry(row):
+            break
+        if not _is_entry(row) and not _has_amounts(book, table, row, key_fields):
+            continue  # "Kontaktperson: Kari Nordmann" under the table: text, but not a doctor
+        total = None
         rows.append(row)
-    return rows, None
+    return rows, total
+
+
+def _has_amounts(book: Workbook, table: Table, row: Row, key_fields: tuple[str, ...]) -> bool:
+    return any(book.safe_number(table.sheet, cell) is not None
+               for name, cell in row.cells.items() if name not in key_fields)
+
+
+def _is_entry(row: Row) -> bool:
+    """A doctor's row or month beyond doubt: an HPR number, or a month in the month column."""
+    month = row.cells.get("month")
+    if month is not None:
+        return parse_month(month.value) is not None
+    hpr = row.cells.get("hpr_number")
+    return hpr is not None and _looks_like_hpr(hpr.value)
 
 
 def _has_text(cell: Cell | None) -> bool:

@@ -51,6 +51,7 @@ def test_amount_rejects_what_is_not_a_number(text):
     ("1 sept. 2023", date(2023, 9, 1)),
     ("2023-09-01", date(2023, 9, 1)),
     ("01/09/2023", date(2023, 9, 1)),
+    ("01-09-2023", date(2023, 9, 1)),
     ("Vardø, 15.09.2023", date(2023, 9, 15)),
     ("15. Desember 2023", date(2023, 12, 15)),
 ])
@@ -62,7 +63,7 @@ def test_date_cell_is_taken_as_it_is():
     assert parse_date(datetime(2023, 9, 1, 0, 0)) == date(2023, 9, 1)
 
 
-@pytest.mark.parametrize("text", ["31.02.2023", "2023-13-01", "ikke signert", "", "______"])
+@pytest.mark.parametrize("text", ["31.02.2023", "2023-13-01", "ikke signert", "", "______", "47-12-34-56"])
 def test_date_rejects_impossible_or_missing_dates(text):
     assert parse_date(text) is None
 

@@ -81,6 +81,9 @@ class _Style:
     text_numbers: bool
     header_rows: int = 1
     labels_merged_down: bool = False  # under a two-row header: an ungrouped column's label spans both rows
+    subtotals: bool = False  # a sum row under each doctor's months
+    note_under: bool = False  # who filled it in, written under the table
+    total_row: bool = True  # a claim sheet may end without a sum row
     cached: dict[int, dict[str, object]] = field(default_factory=dict)
 
 
@@ -216,7 +219,9 @@ def _budget_a(rng: random.Random, sub: Submission, wb: Workbook, style: _Style) 
     sums = {c: Formula(f"SUM({L[c]}{first}:{L[c]}{last})", sum((_row_value(d, c) for d in sub.doctors), Decimal(0)))
             for c in (*COST_COLUMNS, "total", "cofunding", "requested")}
     labels = TOTAL_LABELS + (WIDE_TOTAL_LABELS if v.wide() else ())
-    sheet.write([rng.choice(labels) if c == cols[0] else sums.get(c) for c in cols])
+    label_col = _label_column(cols, set(sums))
+    sheet.write([rng.choice(labels) if c == label_col else sums.get(c) for c in cols])
+    _notes_under(rng, sheet, sub)
 
 
 def _budget_b(rng: random.Random, sub: Submission, wb: Workbook, style: _Style) -> None:
@@ -233,8 +238,11 @@ def _budget_b(rng: random.Random, sub: Submission, wb: Workbook, style: _Style) 
     _hide_extra(rng, ws, cols)
     L = {c: get_column_letter(i + 1) for i, c in enumerate(cols)}
     first = sheet.row
+    subtotals = style.subtotals = v.wide() and rng.random() < 0.25
+    subtotal_cells: list[str] = []
     for d in sub.doctors:
         hpr = int(d.hpr) if rng.random() < 0.5 else d.hpr
+        doctor_first = sheet.row
         for c in d.claims:
             r = sheet.row
             row = {
@@ -247,14 +255,47 @@ def _budget_b(rng: random.Random, sub: Submission, wb: Workbook, style: _Style) 
                 "extra": None,
             }
             sheet.write([row[k] for k in cols])
+        if subtotals:
+            at = _subtotal(rng, sheet, cols, d, f"{L['total']}{doctor_first}:{L['total']}{sheet.row - 1}")
+            subtotal_cells.append(f"{L['total']}{at}")
+        elif v.wide() and rng.random() < 0.15:
+            sheet.row += 1  # a blank row between doctors
     last = sheet.row - 1
     claimed = sum((c.total for d in sub.doctors for c in d.claims), Decimal(0))
     total_range = f"{L['total']}{first}:{L['total']}{last}"
-    if rng.random() < 0.6:
+    claims = Formula(f"SUM(Beregningsgrunnlag!{total_range})", claimed)
+    if subtotals:  # the grand total adds the doctors' sums
+        at = sheet.write([rng.choice(("Sum", "Totalt")) if c == _label_column(cols, {"total"}) else
+                          Formula("+".join(subtotal_cells), claimed) if c == "total" else None for c in cols])
+        claims = Formula(f"Beregningsgrunnlag!{L['total']}{at}", claimed)
+    elif rng.random() < 0.6:
         sums = Formula(f"SUM({total_range})", claimed)
-        sheet.write(["Sum" if c == cols[0] else sums if c == "total" else None for c in cols])
-    _summary_sheet(rng, sub, wb.create_sheet("Oppsummering"), style,
-                   Formula(f"SUM(Beregningsgrunnlag!{total_range})", claimed))
+        sheet.write(["Sum" if c == _label_column(cols, {"total"}) else sums if c == "total" else None for c in cols])
+    else:
+        style.total_row = False
+    _notes_under(rng, sheet, sub)
+    _summary_sheet(rng, sub, wb.create_sheet("Oppsummering"), style, claims)
+
+
+def _subtotal(rng: random.Random, sheet: "_Sheet", cols: list[str], d: Doctor, months: str) -> int:
+    """A doctor's own sum under their months, as many claim sheets have; returns its row."""
+    label = rng.choice([f"Sum {d.name}", f"Sum {d.hpr}", "Delsum", "Sum lege"])
+    subtotal = Formula(f"SUM({months})", sum((c.total for c in d.claims), Decimal(0)))
+    label_col = _label_column(cols, {"total"})
+    return sheet.write([label if c == label_col else subtotal if c == "total" else None for c in cols])
+
+
+def _notes_under(rng: random.Random, sheet: "_Sheet", sub: Submission) -> None:
+    """Who filled the sheet in, under the table: text that is not a doctor."""
+    if v.wide() and rng.random() < 0.3:
+        sheet.style.note_under = True
+        sheet.row += 1
+        sheet.write([rng.choice(["Utfylt av:", "Kontaktperson:", "Merknad:"]), sub.contact])
+
+
+def _label_column(cols: list[str], sums: set[str]) -> str:
+    """A sum row's label stands in its first column that holds no sum."""
+    return next(c for c in cols if c not in sums)
 
 
 def _summary_sheet(rng: random.Random, sub: Submission, ws: Worksheet, style: _Style, claims: Formula) -> None:
@@ -327,4 +368,5 @@ def render(rng: random.Random, sub: Submission, ext: str = "") -> tuple[bytes, d
 
 def _truth(style: _Style, stale: list[str]) -> dict:
     return {"cells": style.mode, "text_numbers": style.text_numbers, "stale_cells": stale,
-            "header_rows": style.header_rows, "labels_merged_down": style.labels_merged_down}
+            "header_rows": style.header_rows, "labels_merged_down": style.labels_merged_down,
+            "subtotals": style.subtotals, "note_under": style.note_under, "total_row": style.total_row}

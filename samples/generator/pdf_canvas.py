@@ -131,7 +131,7 @@ class CanvasPdfBuilder:
             font = "Helvetica-Bold" if header and index == 0 else "Helvetica"
             room = 6 if self.ruled else 14  # without lines a reader needs white space between columns
             sizes = [self._fitting_size(cell, width - room, font) for cell, width in zip(row, widths_pt)]
-            cells = [self._lines(cell, width - 6, font, size) for cell, width, size in zip(row, widths_pt, sizes)]
+            cells = [self._lines(cell, width - room, font, size) for cell, width, size in zip(row, widths_pt, sizes)]
             height = _LEADING * max(len(c) for c in cells) + 6
             self._room(height)
             x = _MARGIN

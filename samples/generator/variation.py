@@ -128,7 +128,7 @@ def percent(rng: random.Random, value: int) -> str:
 def date_style(rng: random.Random) -> str:
     styles = ["dd.mm.yyyy", "d.m.yyyy", "d. month yyyy", "iso"]
     if wide():
-        styles += ["dd.mm.yy", "d. month yyyy"]
+        styles += ["dd.mm.yy", "d. month yyyy", "dd-mm-yyyy"]
     return rng.choice(styles)
 
 
@@ -137,6 +137,8 @@ def fmt_date(d: date, style: str) -> str:
         return d.strftime("%d.%m.%Y")
     if style == "d.m.yyyy":
         return f"{d.day}.{d.month}.{d.year}"
+    if style == "dd-mm-yyyy":
+        return d.strftime("%d-%m-%Y")
     if style == "dd.mm.yy":
         return d.strftime("%d.%m.%y")
     if style == "d. month yyyy":
