@@ -25,6 +25,18 @@ def _on(toggle) -> bool:
     return toggle.get(_VAL, "true").lower() not in ("false", "0", "off")
 
 
+def _children(element, tags: tuple[str, ...]):
+    """The children with these tags in order, content controls (w:sdt) opened: Word templates
+    wrap fill-in paragraphs, repeating table rows and single cells in them."""
+    for child in element:
+        if child.tag in tags:
+            yield child
+        elif child.tag == _SDT:
+            content = child.find(qn("w:sdtContent"))
+            if content is not None:
+                yield from _children(content, tags)
+
+
 class _Walker:
     def __init__(self) -> None:
         self.lines: list[Line] = []
@@ -33,16 +45,12 @@ class _Walker:
         self.hidden_text = False
 
     def block(self, element, prefix: str = "") -> None:
-        for child in element:
+        for child in _children(element, (_P, _TBL)):
             if child.tag == _P:
                 self.paragraph(child, prefix)
-            elif child.tag == _TBL:
+            else:
                 self.tables += 1
                 self.table(child, f"{prefix}tabell {self.tables}")
-            elif child.tag == _SDT:
-                content = child.find(qn("w:sdtContent"))
-                if content is not None:
-                    self.block(content, prefix)
 
     def paragraph(self, p, prefix: str) -> None:
         self.paragraphs += 1
@@ -69,14 +77,13 @@ class _Walker:
 
     def table(self, tbl, where: str) -> None:
         nested: list = []
-        for row_number, tr in enumerate(tbl.iter(_TR), start=1):
-            if tr.getparent() is not tbl:
-                continue
+        for row_number, tr in enumerate(_children(tbl, (_TR,)), start=1):
             cells: list[str] = []
-            for tc in tr.findall(_TC):
-                paragraphs = [self.text(p) for p in tc.findall(_P)]
+            for tc in _children(tr, (_TC,)):
+                content = list(_children(tc, (_P, _TBL)))
+                paragraphs = [self.text(p) for p in content if p.tag == _P]
                 cells.append(" ".join(t.replace("\t", " ").strip() for t in paragraphs if t.strip()))
-                nested.extend(tc.findall(_TBL))
+                nested.extend(b for b in content if b.tag == _TBL)
             if any(cells):
                 self.lines.append(Line(cells=cells, where=f"{where} rad {row_number}"))
         for index, inner in enumerate(nested, start=1):

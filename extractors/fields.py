@@ -42,10 +42,16 @@ _TRUE = re.compile(r"^(ja|yes|x|☒|☑|✓|✔|\[x\])\b", re.IGNORECASE)
 _FALSE = re.compile(r"^(nei|no|ikke|☐|□|\[ \])", re.IGNORECASE)
 _NAME_PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "av", "af", "ter", "bin", "al", "el"}
 _PLACEHOLDER = re.compile(r"^[_.\s\-–…]*$")
+_LEADERS = re.compile(r"_{2,}|\.{3,}|…+")  # the line or dots a form leaves to write on
+
+
+def _without_leaders(text: str) -> str:
+    """Fill-in lines and dot leaders ("Navn ____ Kari Nordmann ____") become a gap between cells."""
+    return _LEADERS.sub("  ", text).strip()
 
 
 def _parse_name(text: str) -> tuple[str, str] | None:
-    text = re.split(r"\s{2,}|\t|,\s*(?=HPR|f\.|født)", text)[0].strip(" :;,.-–")
+    text = re.split(r"\s{2,}|\t|,\s*(?=HPR|f\.|født)", _without_leaders(text))[0].strip(" :;,.-–")
     if not text or _PLACEHOLDER.match(text) or not re.search(r"[A-Za-zÆØÅæøå]", text):
         return None
     if re.search(r"\d", text) or len(text) > 80:
@@ -62,7 +68,7 @@ def _parse_text(pattern: str | None) -> Callable[[str], tuple[Any, str] | None]:
     compiled = re.compile(pattern) if pattern else None
 
     def parse(text: str) -> tuple[Any, str] | None:
-        text = text.strip(" :;,-–")
+        text = _without_leaders(text).strip(" :;,-–")
         if not text or _PLACEHOLDER.match(text):
             return None
         if compiled is None:
@@ -95,8 +101,21 @@ def _parse_position(text: str) -> tuple[str, str] | None:
     return (value, clean_text(text)) if value else None
 
 
+_CHECKED = r"(?:☒|☑|✓|✔|\[[xX]\]|\([xX]\))"
+_BOX = re.compile(r"^(?:☐|□|☒|☑|\[[ xX]?\]|\([ xX]?\))")
+# a ticked box beside its answer: boxes before the answers ("☒ Ja ☐ Nei") or after them ("Ja [ ] Nei [X]")
+_TICKED_BEFORE = re.compile(rf"{_CHECKED}\s*(ja|nei)\b", re.IGNORECASE)
+_TICKED_AFTER = re.compile(rf"\b(ja|nei)\s*{_CHECKED}", re.IGNORECASE)
+_UNTICKED = re.compile(r"☐|□|\[ ?\]|\( ?\)")
+
+
 def _parse_bool(text: str) -> tuple[bool, str] | None:
     text = clean_text(text)
+    ticked = (_TICKED_BEFORE if _BOX.match(text) else _TICKED_AFTER).search(text)
+    if ticked:
+        return ticked.group(1).lower() == "ja", text
+    if _UNTICKED.search(text):
+        return None  # boxes, none ticked: not answered
     if _TRUE.match(text):
         return True, text
     if _FALSE.match(text):

@@ -6,6 +6,7 @@ Whatever goes wrong inside a submission ends as a `manual_review` result with
 from __future__ import annotations
 
 import logging
+import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -44,14 +45,20 @@ def process_submission(entry: Path, registers: Registers, limits: Limits = Limit
         return error_result(sid, exc)
 
 
+# What Windows and Office leave in a zipped folder (thumbnail caches, folder settings, lock files
+# of open documents): never an attachment, so never reported as an unreadable one.
+_LEFTOVERS = re.compile(r"^(thumbs\.db|ehthumbs\.db|desktop\.ini|~\$.*)$", re.IGNORECASE)
+
+
 def attachment_files(folder: Path) -> list[tuple[Path, str]]:
-    """Every file but the form, with its name relative to the submission; hidden files skipped."""
+    """Every file but the form, with its name relative to the submission; hidden files and what an
+    operating system leaves behind (macOS resource forks, Thumbs.db, Office lock files) skipped."""
     files = []
     for path in sorted(folder.rglob("*")):
         rel = path.relative_to(folder)
         if not path.is_file() or rel.as_posix() == FORM_NAME:
             continue
-        if any(part.startswith(".") or part == "__MACOSX" for part in rel.parts):
+        if any(part.startswith(".") or part == "__MACOSX" for part in rel.parts) or _LEFTOVERS.match(path.name):
             continue
         files.append((path, rel.as_posix()))
     return files

@@ -82,7 +82,7 @@ def test_truncated_office_file_is_corrupt(generated, tmp_path):
 
 
 def test_office_file_missing_its_main_part_is_corrupt(generated, tmp_path):
-    sample = next(s for s in generated if s.truth["kind"] == "budget")
+    sample = next(s for s in generated if s.truth["kind"] == "budget" and s.name.endswith(".xlsx"))
     broken = tmp_path / "budsjett.xlsx"
     with zipfile.ZipFile(sample.path) as source, zipfile.ZipFile(broken, "w") as target:
         for item in source.infolist():

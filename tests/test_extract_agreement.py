@@ -103,6 +103,30 @@ def test_a_stated_vikarbyraa_means_via_agency():
     assert read_agreement(lines, "a.pdf").via_agency.value is True
 
 
+@pytest.mark.parametrize("answer, via_agency", [
+    ("☒ Ja ☐ Nei", True), ("☐ Ja ☒ Nei", False), ("Ja ☐ Nei ☒", False), ("Ja [X] Nei [ ]", True),
+    ("[ ] Ja [X] Nei", False),
+])
+def test_a_ticked_box_answers_the_vikarbyraa_question(answer, via_agency):
+    lines = _lines(["ALIS-avtale"], ["Ansatt via vikarbyrå:", answer])
+    record = read_agreement(lines, "a.pdf")
+    assert (record.via_agency.value, record.via_agency.grade) == (via_agency, Grade.found)
+
+
+def test_tick_boxes_left_empty_are_no_answer():
+    lines = _lines(["ALIS-avtale"], ["Ansatt via vikarbyrå:", "☐ Ja ☐ Nei"])
+    assert read_agreement(lines, "a.pdf").via_agency.grade == Grade.low
+
+
+@pytest.mark.parametrize("leader", ["______", "..........", "…"])
+def test_a_value_written_after_a_fill_in_line_or_dot_leaders_is_read(leader):
+    lines = _lines(["ALIS-avtale"], [f"Navn {leader} Kari Nordmann {leader} HPR-nr. {leader} 1234567"],
+                   [f"Kommune: {leader}Alta kommune{leader}"])
+    record = read_agreement(lines, "a.pdf")
+    assert (record.doctor_name.value, record.hpr_number.value, record.municipality_name.value) == \
+        ("Kari Nordmann", "1234567", "Alta kommune")
+
+
 def test_one_party_signed_leaves_the_other_signature_missing():
     lines = _lines(["ALIS-avtale"], ["Underskrifter"], ["For kommunen", "Legen"],
                    ["Sted og dato", "", "Vardø, 12.01.2024"])

@@ -26,9 +26,11 @@ PLAN_FIELDS = [("Navn på lege", "Kari Nordmann"), ("HPR-nr.", "1234567"), ("Vei
                ("Utdanningsvirksomhet", "Alta kommune"), ("Start spesialisering", "1. september 2023")]
 
 
-def _plan(tmp_path, pairs=PLAN_FIELDS, hidden: str = "", tracked: bool = False, layout: str = "lines"):
+def _plan(tmp_path, pairs=PLAN_FIELDS, hidden: str = "", tracked: bool = False, layout: str = "lines",
+          controls: bool = False):
     doc = DocxBuilder()
     doc.tracked_values = tracked
+    doc.content_controls = controls
     if hidden:
         doc.para(hidden, hidden=True)
     doc.title("Individuell utdanningsplan")
@@ -60,6 +62,15 @@ def test_values_typed_as_tracked_insertions_are_read(tmp_path):
     assert zipfile.ZipFile(tmp_path / "plan.docx").read("word/document.xml").count(b"<w:ins ") >= 5
     assert attachment.training_plan.hpr_number.value == "1234567"
     assert attachment.training_plan.supervisor.value == "Ola Hansen"
+
+
+@pytest.mark.parametrize("layout", ["lines", "table", "nested", "two-column", "above"])
+def test_values_in_word_content_controls_are_read_in_every_layout(tmp_path, layout):
+    plan = _plan(tmp_path, layout=layout, controls=True).training_plan
+    assert zipfile.ZipFile(tmp_path / "plan.docx").read("word/document.xml").count(b"<w:sdt>") >= 5
+    assert (plan.doctor_name.value, plan.hpr_number.value, plan.supervisor.value) == \
+        ("Kari Nordmann", "1234567", "Ola Hansen")
+    assert [a.goals for a in plan.activities] == [["ALM 001"]]
 
 
 @pytest.mark.parametrize("layout", ["nested", "two-column", "above"])
@@ -140,20 +151,26 @@ def test_a_stale_stored_sum_reaches_the_checks_as_id_budget_arithmetic(tmp_path)
     assert {f.rule for f in findings} == {"id.budget-arithmetic"}
 
 
-def _grouped_budget(tmp_path, year: int, ext: str):
-    """A budget the generator drew with a two-row header: group labels over short labels, and the
-    other columns labelled in the top row only."""
+def _drawn_budget(tmp_path, seed: str, year: int, ext: str, wanted):
+    """The first budget the generator draws whose truth (cells, submission) is `wanted`, and its reading."""
     for n in range(400):
-        rng = random.Random(f"wide-grouped:{year}:{n}")
+        rng = random.Random(f"{seed}:{year}:{n}")
         sub = scenarios.build(rng, new_context(), f"AR-{year}-000903", year, "approve")
         data, cells, written_ext = budget_xlsx.render(rng, sub, ext)
-        if cells["header_rows"] == 2 and not cells["labels_merged_down"]:
+        if wanted(cells, sub):
             break
     else:
-        pytest.fail("the generator drew no two-row header in 400 tries")
+        pytest.fail(f"the generator drew no {seed} budget in 400 tries")
     path = tmp_path / f"budsjett.{written_ext}"
     path.write_bytes(data)
     return sub, read_attachment(path)
+
+
+def _grouped_budget(tmp_path, year: int, ext: str):
+    """A budget under a two-row header: group labels over short labels, the other columns labelled
+    in the top row only."""
+    return _drawn_budget(tmp_path, "wide-grouped", year, ext,
+                         lambda cells, _sub: cells["header_rows"] == 2 and not cells["labels_merged_down"])
 
 
 @pytest.mark.parametrize("ext", ["xlsx", "ods"])
@@ -170,3 +187,24 @@ def test_claims_under_group_labels_tell_absence_from_supervision_hours(tmp_path)
               for c in attachment.budget.claims}
     assert claims == {(d.hpr, f"{c.year:04d}-{c.month:02d}"): (c.absence_hours, c.supervision_rate)
                       for d in sub.doctors for c in d.claims}
+
+
+def test_a_subtotal_under_each_doctors_months_is_passed_over_and_every_month_is_read(tmp_path):
+    sub, attachment = _drawn_budget(tmp_path, "wide-subtotals", 2024, "xlsx",
+                                    lambda cells, sub: cells["subtotals"] and len(sub.doctors) > 1)
+    budget = attachment.budget
+    assert sorted((c.hpr_number.value, c.month.value) for c in budget.claims) == \
+        sorted((d.hpr, f"{c.year:04d}-{c.month:02d}") for d in sub.doctors for c in d.claims)
+    assert budget.total_claimed.value == sub.total_claimed
+
+
+@pytest.mark.parametrize("year, total_row", [(2020, True), (2024, False)])
+def test_a_contact_person_written_under_the_table_is_not_read_as_a_doctor(tmp_path, year, total_row):
+    sub, attachment = _drawn_budget(tmp_path, "wide-note", year, "xlsx",
+                                    lambda cells, _sub: cells["note_under"] and cells["total_row"] == total_row)
+    budget = attachment.budget
+    entries = [(r.hpr_number.value, None) for r in budget.rows] + \
+        [(c.hpr_number.value, c.month.value) for c in budget.claims]
+    expected = [(d.hpr, None) for d in sub.doctors] if year < 2023 else \
+        [(d.hpr, f"{c.year:04d}-{c.month:02d}") for d in sub.doctors for c in d.claims]
+    assert sorted(entries, key=str) == sorted(expected, key=str)

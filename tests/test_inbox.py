@@ -1,9 +1,12 @@
 """How the inbox is read: which entries are submissions, and how a zip is opened."""
+import random
 import zipfile
 
 import pytest
 
 from pipeline.inbox import SubmissionError, list_submissions, opened, safe_name, submission_id
+from pipeline.process import attachment_files
+from samples.generator.leftovers import leftovers
 
 
 def test_folders_and_zips_are_submissions_and_dot_entries_are_not(tmp_path):
@@ -83,3 +86,14 @@ def test_entry_name_keeps_only_a_visible_last_part(name, stored):
 
 def test_overlong_entry_name_is_shortened_keeping_its_extension():
     assert safe_name("x" * 300 + ".pdf") == "x" * 116 + ".pdf"
+
+
+def test_what_windows_macos_and_office_leave_in_a_zip_is_not_an_attachment(tmp_path):
+    junk = leftovers(random.Random(4), ["budsjett 2024.xlsx", "avtale.pdf"], zipped=True)
+    archive = tmp_path / "AR-2024-000010.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for name, data in {**junk, "skjema.json": b"{}", "budsjett 2024.xlsx": b"x", "avtale.pdf": b"%PDF"}.items():
+            zf.writestr(name, data)
+    with opened(archive) as folder:
+        assert sorted(rel for _, rel in attachment_files(folder)) == ["avtale.pdf", "budsjett 2024.xlsx"]
+    assert {"Thumbs.db", "desktop.ini", ".DS_Store"} <= set(junk) and any(n.startswith("~$") for n in junk)

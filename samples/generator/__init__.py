@@ -12,7 +12,8 @@ from samples.generator import agreement, budget_xlsx, cover_letter, form_json, s
 from samples.generator.office_zip import pack
 from samples.generator.plan import Submission
 from samples.generator.registers import load
-from samples.generator.variation import file_name, set_wide
+from samples.generator.leftovers import leftovers
+from samples.generator.variation import file_name, set_wide, wide
 
 YEARS = (2020, 2024)
 
@@ -49,15 +50,18 @@ def draw_files(rng: random.Random, sub: Submission) -> tuple[dict[str, bytes], d
 def write(out: Path, sub: Submission, rng: random.Random) -> None:
     files, facts = draw_files(rng, sub)
     content = {"skjema.json": form_json.render(sub), **files}
+    left = leftovers(rng, list(files), sub.zipped) if wide() and rng.random() < 0.15 else {}
+    content.update(left)
     if sub.zipped:
         (out / f"{sub.submission_id}.zip").write_bytes(pack(content))
     else:
         folder = out / sub.submission_id
         folder.mkdir(parents=True, exist_ok=True)
         for name, data in content.items():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
             (folder / name).write_bytes(data)
     (out / ".truth").mkdir(exist_ok=True)
-    (out / ".truth" / f"{sub.submission_id}.json").write_bytes(truth.render(sub, facts))
+    (out / ".truth" / f"{sub.submission_id}.json").write_bytes(truth.render(sub, facts, list(left)))
 
 
 def new_context(registers_dir: Path | None = None) -> scenarios.Context:

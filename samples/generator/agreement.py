@@ -15,6 +15,7 @@ from samples.generator.pdf_doc import PdfBuilder
 from samples.generator.plan import Doctor, Submission
 from samples.generator.scan import scanned
 
+Writer = PdfBuilder | CanvasPdfBuilder | DocxBuilder
 AGENCIES = ("Legevikar Nord AS", "Medvikar AS", "Akuttlegene AS")
 
 
@@ -49,7 +50,7 @@ def field_layout(rng: random.Random) -> str:
     return rng.choice(["lines", "table", "two-column", "above"] if v.wide() else ["lines", "table"])
 
 
-def _signatures(rng: random.Random, pdf: PdfBuilder | DocxBuilder, sub: Submission, d: Doctor, style: str) -> None:
+def _signatures(rng: random.Random, pdf: Writer, sub: Submission, d: Doctor, style: str) -> None:
     """Two signature dates in one of the layouts; an unsigned party leaves the date blank.
 
     At the widest, the signatures often stand alone on the last page."""
@@ -78,7 +79,7 @@ def _signatures(rng: random.Random, pdf: PdfBuilder | DocxBuilder, sub: Submissi
         pdf.para(f"Sted/dato: {place + ', ' + doc if doc else '__________'}")
 
 
-def fastlegeavtale(rng: random.Random, sub: Submission, d: Doctor, pdf: PdfBuilder | DocxBuilder) -> bytes:
+def fastlegeavtale(rng: random.Random, sub: Submission, d: Doctor, pdf: Writer) -> bytes:
     style = v.date_style(rng)
     pdf.title(rng.choice(["Fastlegeavtale", "Individuell fastlegeavtale", "FASTLEGEAVTALE – individuell avtale"]))
     pdf.para(f"Avtale mellom {sub.kommune.name} og lege om deltakelse i fastlegeordningen, jf. "
@@ -97,7 +98,7 @@ def fastlegeavtale(rng: random.Random, sub: Submission, d: Doctor, pdf: PdfBuild
     return pdf.bytes()
 
 
-def alis_avtale(rng: random.Random, sub: Submission, d: Doctor, pdf: PdfBuilder | DocxBuilder) -> bytes:
+def alis_avtale(rng: random.Random, sub: Submission, d: Doctor, pdf: Writer) -> bytes:
     style = v.date_style(rng)
     pdf.title("ALIS-avtale")
     pdf.heading("1 Bakgrunn og rammer for avtalen")
@@ -121,8 +122,10 @@ def alis_avtale(rng: random.Random, sub: Submission, d: Doctor, pdf: PdfBuilder 
     rest = _doctor_fields(rng, sub, d, style)[3:]
     pdf.fields(rest, False, field_layout(rng))
     if d.agency_statement is not None and v.wide() and rng.random() < 0.4:
-        pdf.fields([(rng.choice(["Ansatt via vikarbyrå:", "Vikarbyrå:", "ANSATT GJENNOM VIKARBYRÅ"]),
-                     ("Ja, " + rng.choice(AGENCIES)) if d.agency_statement else "Nei")], False, field_layout(rng))
+        unicode_boxes = isinstance(pdf, DocxBuilder) or getattr(pdf, "font", "") == "DejaVuSans"
+        answer = v.yes_no(rng, d.agency_statement, rng.choice(AGENCIES), unicode_boxes)
+        pdf.fields([(rng.choice(["Ansatt via vikarbyrå:", "Vikarbyrå:", "ANSATT GJENNOM VIKARBYRÅ"]), answer)],
+                   False, field_layout(rng))
     elif d.agency_statement is True:
         pdf.para(f"Legen er ansatt gjennom vikarbyrå ({rng.choice(AGENCIES)}) og leies inn til kommunen.")
     elif d.agency_statement is False:
@@ -146,7 +149,7 @@ def render(rng: random.Random, sub: Submission, d: Doctor) -> tuple[bytes, str]:
         return scanned(alis_avtale(rng, sub, d, PdfBuilder()) if sub.regime == "B"
                        else fastlegeavtale(rng, sub, d, PdfBuilder())), "pdf"
     as_pdf = rng.random() < 0.9
-    writer: PdfBuilder | CanvasPdfBuilder | DocxBuilder
+    writer: Writer
     if as_pdf and v.wide() and rng.random() < 0.3:
         header = f"{sub.kommune.name} · avtale om allmennlege i spesialisering"
         writer = CanvasPdfBuilder(Quirks.draw(rng), running_header=header)
@@ -154,5 +157,8 @@ def render(rng: random.Random, sub: Submission, d: Doctor) -> tuple[bytes, str]:
         writer = PdfBuilder(embedded_font=rng.random() < 0.25) if as_pdf else DocxBuilder()
     if isinstance(writer, DocxBuilder) and v.wide():
         writer.tracked_values = rng.random() < 0.3
+        writer.content_controls = rng.random() < 0.3
+    if v.wide() and rng.random() < 0.15:
+        writer.leaders = rng.choice(["______", "..........", "…"])
     draw = fastlegeavtale if sub.regime == "A" else alis_avtale
     return draw(rng, sub, d, writer), "pdf" if as_pdf else "docx"

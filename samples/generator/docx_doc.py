@@ -3,7 +3,7 @@
 Lets a document be drawn once and saved as either format, as real
 submissions mix PDF and Word for the same kind of attachment. Word files
 also carry what only Word has: tracked insertions, hidden text, nested
-tables, headers and footers.
+tables, headers and footers, content controls.
 """
 from __future__ import annotations
 
@@ -28,10 +28,25 @@ def _tracked(run) -> None:
     ins.append(run._r)
 
 
+def _in_content_control(element, alias: str) -> None:
+    """Wraps a paragraph (block level, e.g. in a table cell) or a run (inline) in a content control
+    (w:sdt), as official Word templates hold their fill-in fields."""
+    sdt, properties, content = OxmlElement("w:sdt"), OxmlElement("w:sdtPr"), OxmlElement("w:sdtContent")
+    name = OxmlElement("w:alias")
+    name.set(qn("w:val"), alias)
+    properties.append(name)
+    sdt.append(properties)
+    sdt.append(content)
+    element.addprevious(sdt)
+    content.append(element)
+
+
 class DocxBuilder:
     def __init__(self) -> None:
         self.doc = Document()
         self.tracked_values = False  # values typed with change tracking on
+        self.content_controls = False  # values in content controls, as in the directorate's templates
+        self.leaders = ""  # a fill-in line or dot leaders between label and value ("Navn ______ Kari")
 
     def title(self, text: str) -> None:
         self.doc.add_heading(text, level=1)
@@ -67,9 +82,14 @@ class DocxBuilder:
                 is_value = row_index > 0 if header else col_index >= 1
                 if self.tracked_values and is_value and text:
                     _tracked(run)
+                if self.content_controls and is_value and text:
+                    _in_content_control(cell.paragraphs[0]._p, "Felt")
         if header:
             for run in (r for p in table.rows[0].cells[0].paragraphs for r in p.runs):
                 run.bold = True
+            if self.content_controls:  # a repeating section: each row under the header in its own control
+                for row in table.rows[1:]:
+                    _in_content_control(row._tr, "Rad")
 
     def fields(self, pairs: list[tuple[str, str]], as_table: bool, layout: str = "") -> None:
         """Label and value: in two table cells (the label without its colon), on one line,
@@ -93,10 +113,12 @@ class DocxBuilder:
         else:
             for k, v in pairs:
                 paragraph = self.doc.add_paragraph()
-                paragraph.add_run(f"{k} ")
+                paragraph.add_run(f"{k} {self.leaders} " if self.leaders else f"{k} ")
                 run = paragraph.add_run(v)
                 if self.tracked_values:
                     _tracked(run)
+                if self.content_controls:
+                    _in_content_control(run._r, k.rstrip(": "))
 
     def bytes(self) -> bytes:
         buf = io.BytesIO()

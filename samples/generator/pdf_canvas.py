@@ -48,6 +48,7 @@ class CanvasPdfBuilder:
         self.words_apart, self.char_space = quirks.words_apart, quirks.char_space
         self.ruled, self.rotated = quirks.ruled, quirks.rotated
         self.running_header = running_header if quirks.running_header else ""
+        self.leaders = ""  # a fill-in line or dot leaders between label and value ("Navn ______ Kari")
         self._buffer = BytesIO()
         size = (_HEIGHT, _WIDTH) if self.rotated else A4
         self._canvas = canvas.Canvas(self._buffer, pagesize=size, invariant=1)
@@ -165,7 +166,7 @@ class CanvasPdfBuilder:
                            widths=[55] * len(chunk))
         else:
             for k, v in pairs:
-                self.para(f"{k} {v}")
+                self.para(f"{k} {self.leaders} {v}" if self.leaders else f"{k} {v}")
 
     def bytes(self) -> bytes:
         self._end_page()

@@ -39,6 +39,7 @@ class PdfBuilder:
         self.h1 = ParagraphStyle("h1", fontName=self.bold, fontSize=15, leading=19, spaceAfter=8)
         self.h2 = ParagraphStyle("h2", fontName=self.bold, fontSize=11.5, leading=15, spaceBefore=6, spaceAfter=4)
         self.story: list = []
+        self.leaders = ""  # a fill-in line or dot leaders between label and value ("Navn ______ Kari")
 
     def _text(self, text: str) -> str:
         if self.font == "Helvetica":
@@ -84,7 +85,7 @@ class PdfBuilder:
                            widths=[55] * len(chunk))
         else:
             for k, v in pairs:
-                self.para(f"{k} {v}")
+                self.para(f"{k} {self.leaders} {v}" if self.leaders else f"{k} {v}")
 
     def bytes(self) -> bytes:
         buf = BytesIO()

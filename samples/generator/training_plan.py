@@ -59,12 +59,13 @@ def _draw(rng: random.Random, sub: Submission, d: Doctor, doc: PdfBuilder | Docx
 
 def _word_only(rng: random.Random, d: Doctor, doc: DocxBuilder) -> None:
     """What only Word files carry: the name in the header, a footer, values typed with change
-    tracking on, and hidden text (an earlier draft's value the reader never sees)."""
+    tracking on or in content controls, and hidden text (an earlier draft's value the reader never sees)."""
     if rng.random() < 0.4:
         doc.header(f"Individuell utdanningsplan – {d.name}")
     if rng.random() < 0.3:
         doc.footer(f"Utdanningsplan for {d.name} · side 1")
     doc.tracked_values = rng.random() < 0.3
+    doc.content_controls = rng.random() < 0.3
     if rng.random() < 0.2:
         doc.para(f"Veileder: {rng.choice(('Ola Utkast', 'Kari Tidligere'))} (utkast)", hidden=True)
 

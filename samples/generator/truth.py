@@ -69,7 +69,8 @@ def other() -> dict:
     return {"kind": "other", "hpr_number": None, "fields": {}}
 
 
-def render(sub: Submission, files: dict[str, dict]) -> bytes:
+def render(sub: Submission, files: dict[str, dict], leftovers: list[str] = ()) -> bytes:
+    """The truth of one submission; `leftovers` names the system files beside the attachments."""
     truth = {
         "submission_id": sub.submission_id,
         "grant_year": sub.grant_year,
@@ -82,5 +83,6 @@ def render(sub: Submission, files: dict[str, dict]) -> bytes:
                          "org_number": sub.kommune.org_number, "sentraliseringsklasse": sub.kommune.klass},
         "packaging": "zip" if sub.zipped else "folder",
         "files": files,
+        "leftovers": sorted(leftovers),
     }
     return (json.dumps(truth, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

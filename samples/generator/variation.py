@@ -192,3 +192,13 @@ def file_name(rng: random.Random, kind: str, taken: set[str], first: str = "", i
         candidate, i = f"{stem} ({i}).{ext}", i + 1
     taken.add(candidate.lower())
     return candidate
+
+
+def yes_no(rng: random.Random, answer: bool, detail: str, unicode_boxes: bool) -> str:
+    """A yes/no answer as written, or as a pair of tick boxes with the boxes before or after."""
+    ticked, empty = ("☒", "☐") if unicode_boxes else ("[X]", "[ ]")
+    yes, no = (ticked, empty) if answer else (empty, ticked)
+    forms = [("Ja, " + detail) if answer else "Nei"]
+    if wide():
+        forms += [f"{yes} Ja {no} Nei", f"Ja {yes} Nei {no}"]
+    return rng.choice(forms)
