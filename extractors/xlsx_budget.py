@@ -164,7 +164,7 @@ def _best_table(book: Workbook, synonyms: dict[str, list[str]], keywords: dict[s
         grid = book.grid(sheet, rows=HEADER_SEARCH_ROWS)
         for number, row in enumerate(grid, start=1):
             readings = [row]
-            if number > 1:
+            if number > 1 and _may_be_group_row(grid[number - 2]):
                 readings.append(_stacked(book, sheet, number, grid[number - 2], row, synonyms, keywords))
             for reading in readings:
                 columns = _match_header_row(reading, synonyms, keywords, hidden)
@@ -192,6 +192,11 @@ def _stacked(book: Workbook, sheet: str, number: int, above: list[object], row: 
         else:
             stacked.append(own if _header_field(own, synonyms, keywords) else f"{up} {own}")
     return stacked
+
+
+def _may_be_group_row(row: list[object]) -> bool:
+    """A row of group labels names at least two things; a title merged across the table names one."""
+    return len({c for c in row if _is_label(c)}) >= 2
 
 
 def _is_label(value: object) -> bool:
