@@ -24,6 +24,17 @@ def load_results(out: Path, entries: list[BatchEntry]) -> list[Result]:
     return results
 
 
+def written_results(out: Path) -> list[Result]:
+    """Every result.json under OUT/applications, by submission id; one that cannot be read is left out."""
+    results = []
+    for path in sorted((out / "applications").glob("*/result.json")):
+        try:
+            results.append(Result.model_validate_json(path.read_text(encoding="utf-8")))
+        except ValueError:
+            continue
+    return results
+
+
 def appropriations(results: list[Result]) -> dict[int, Decimal]:
     """The year's appropriation for each grant year present, for totals on the overview."""
     found: dict[int, Decimal] = {}

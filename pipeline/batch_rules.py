@@ -1,8 +1,8 @@
 """Rules that need every submission of the batch: a doctor claimed by two submissions (RULES.md §3b).
 
-Runs after every submission is decided and before any output is final. The
-checks work on Decisions; a Result keeps the doctors' claimed months and
-rejections in memory (not in result.json), which is all they need.
+Runs after every submission is decided and before any output is final, and
+for a single re-run against the results already written. The checks work on
+Decisions; a Result keeps the doctors' claimed months, which is all they need.
 """
 from __future__ import annotations
 
@@ -33,3 +33,13 @@ def _updated(result: Result, findings: list[Finding]) -> Result:
         "recommended_total_nok": decision.recommended_total_nok, "payout_nok": decision.payout_nok,
         "unused_funds_deducted_nok": None if decision.payout_nok is None else result.unused_funds_deducted_nok,
     })
+
+
+def against_written(result: Result, written: list[Result]) -> Result:
+    """A re-run submission checked for double claims against the results already under OUT.
+
+    Only the re-run result changes: the others keep what their own run found
+    until they are run again.
+    """
+    others = [r for r in written if r.submission_id != result.submission_id]
+    return next(r for r in with_batch_rules([result, *others]) if r.submission_id == result.submission_id)

@@ -22,8 +22,8 @@ from prefect.futures import PrefectFuture
 from prefect.utilities.annotations import quote
 
 from checks.registers import Registers, load_registers
-from pipeline.batch import merge_entry, now_iso, write_batch
-from pipeline.batch_rules import with_batch_rules
+from pipeline.batch import merge_entry, now_iso, write_batch, written_results
+from pipeline.batch_rules import against_written, with_batch_rules
 from pipeline.inbox import list_submissions, submission_id
 from pipeline.process import error_result, process_submission, write_application
 from pipeline.render.format import kroner, status_label
@@ -131,7 +131,7 @@ def _artifact_row(row: BatchEntry) -> dict[str, str]:
 def run_flow(entry: Path, out: Path, registers_dir: Path) -> BatchEntry:
     """Re-run one submission on demand, replacing its outputs and its row in batch.json."""
     registers = load_registers(registers_dir)
-    result = process_submission(entry, registers)
+    result = against_written(process_submission(entry, registers), written_results(out))
     row = write_application(result, out, date.today())
     publish_application(result)
     write_batch(out, merge_entry(out, row, str(entry.parent)))

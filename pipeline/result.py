@@ -35,7 +35,7 @@ class DoctorResult(DoctorDecision):
 
     requested_nok: Money = Decimal("0")
     recommended_nok: Money = Decimal("0")
-    claimed_months: list[str] = Field(default=[], exclude=True)
+    claimed_months: list[str] = []  # regime B's months; kept so a later single re-run can check double claims
     rejected: bool = Field(default=False, exclude=True)
 
     @classmethod

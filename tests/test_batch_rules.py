@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from checks.registers import load_registers
-from pipeline.batch_rules import with_batch_rules
+from pipeline.batch_rules import against_written, with_batch_rules
 from pipeline.inbox import list_submissions, submission_id
 from pipeline.process import process_submission
 from pipeline.settings import DEFAULT_REGISTERS
@@ -169,3 +169,20 @@ def test_allocation_after_the_batch_serves_only_what_is_granted(night, tmp_path)
     assert written(out, ORIGINAL)["allocated_nok"] is None
     listed = [a["submission_id"] for a in json.loads((out / "allocation-2020.json").read_text())["applications"]]
     assert listed == [OTHER]
+
+
+def test_a_single_re_run_keeps_the_double_claim_found_against_results_already_written(night, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(night, out)
+    done = alis("run", night.parent / "inbox" / COPY, "--out", out)
+    assert done.returncode == 0, done.stderr[-2000:]
+    rerun = written(out, COPY)
+    messages = [f["message"] for f in rerun["findings"] if f["rule"] == "id.double-claim"]
+    assert rerun["status"] == "manual_review" and messages and all(ORIGINAL in m for m in messages)
+
+
+def test_a_re_run_checked_against_written_results_changes_only_itself():
+    earlier = with_batch_rules([regime_b("A", ["2024-01"]), regime_b("C", ["2024-05"])])
+    rerun = against_written(regime_b("B", ["2024-01"]), earlier)
+    assert rerun.status == "manual_review" and "id.double-claim" in rules_of(rerun)
+    assert [r.status for r in earlier] == ["approve", "approve"]
