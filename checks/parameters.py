@@ -52,6 +52,7 @@ class YearParameters(BaseModel):
     appropriations: Parameter[dict[str, Decimal]]
     appropriation_schemes: Parameter[dict[Position, str]] | None = None
     deadline: Parameter[date]
+    reporting_deadline: Parameter[date] | None = None  # when known: the letter names it
     max_years: Parameter[int]
     eligible_positions: Parameter[list[Position]]
     vikar_min_months: Parameter[int] | None = None

@@ -135,8 +135,17 @@ def _render_all(result: Result, today: date) -> dict[str, bytes | str]:
         "summary.html": render_summary(result),
     }
     if result.status != "manual_review":
-        outputs["vedtak-utkast.docx"] = render_letter(result, today)
+        outputs["vedtak-utkast.docx"] = render_letter(result, today, reporting_deadline(result.grant_year))
     return outputs
+
+
+def reporting_deadline(year: int | None) -> date | None:
+    """The year's reporting deadline for the letter, where the rules give one."""
+    try:
+        found = load_parameters(year).reporting_deadline
+    except UnknownYear:
+        return None
+    return found.value if found else None
 
 
 def batch_entry(result: Result, outputs: dict[str, str]) -> BatchEntry:

@@ -9,6 +9,7 @@ import pytest
 
 from pipeline.inbox import list_submissions, submission_id
 from tests.cli import alis
+from tests.test_render_letter import text_of
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXED_INBOX = ROOT / "samples" / "inbox"
@@ -90,6 +91,15 @@ def test_letters_exist_for_decided_applications_only(night):
     for sid in fixed_ids():
         letter = out / "applications" / sid / "vedtak-utkast.docx"
         assert letter.exists() == (result(out, sid)["status"] != "manual_review"), sid
+
+
+@pytest.mark.parametrize("year, deadline", [("2024", "innen 1. april 2026"),
+                                            ("2020", "innen fristen som er satt i regelverket")])
+def test_a_letter_names_the_reporting_deadline_where_the_years_rules_give_one(night, year, deadline):
+    _, out = night
+    letters = [folder / "vedtak-utkast.docx" for folder in sorted((out / "applications").glob(f"AR-{year}-*"))
+               if result(out, folder.name)["status"] in ("approve", "partial")]
+    assert letters and all(deadline in text_of(letter.read_bytes()) for letter in letters)
 
 
 def test_every_application_has_a_summary(night):

@@ -51,7 +51,8 @@ def test_finding_shows_message_evidence_and_source():
     assert "Timesatsen for fravær 1 100 kr er over maksimum" in html
     assert "Beregningsgrunnlag!F7" in html
     assert "beregningsgrunnlag 2024.xlsx" in html
-    assert "seed 001: 0,85 × salærsats 1 215 kr" in html
+    assert "alis.no, «ALIS-tilskudd» (Nasjonal ALIS og veiledning, 2024): 0,85 × salærsats 1 215 kr" in html
+    assert "seed 001" not in html
 
 
 def test_attachments_show_kind_and_why_it_was_classified():

@@ -5,7 +5,9 @@ from decimal import Decimal
 
 import pytest
 
+from checks.findings import rule_table
 from checks.parameters import UnknownYear, describe, known_years, load_parameters
+from checks.sources import named
 
 
 def test_the_five_grant_years_have_parameters():
@@ -25,7 +27,7 @@ def test_every_parameter_has_a_source(year):
 
 def test_assumptions_are_marked_for_alis_rules():
     assumed = {row.name for row in describe(load_parameters(2024)) if row.assumption}
-    assert assumed == {"appropriations", "deadline", "district_supplement_per_year"}
+    assert assumed == {"appropriations", "deadline", "district_supplement_per_year", "reporting_deadline"}
 
 
 def test_the_2019_cap_is_an_assumption():
@@ -64,3 +66,9 @@ def test_2021_allocates_employed_doctors_against_the_ansatt_appropriation():
 
 def test_years_with_one_appropriation_allocate_against_the_total():
     assert load_parameters(2024).appropriation_for("kommunalt_ansatt") == "total"
+
+
+def test_every_seed_a_source_cites_has_a_document_name():
+    cited = [row.source for year in (2019, 2020, 2021, 2023, 2024) for row in describe(load_parameters(year))]
+    cited += [rule.source for rule in rule_table().values()]
+    assert [s for s in cited if "seed 0" in named(s)] == []

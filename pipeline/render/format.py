@@ -12,6 +12,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
+from checks.sources import named
+
 LOCALE = "nb_NO"
 NBSP = "\u00a0"
 ORE = Decimal("0.01")
@@ -151,6 +153,7 @@ FILTERS = {
     "status_label": status_label,
     "kind_label": kind_label,
     "flag_label": flag_label,
+    "source_name": named,
     "severity_label": severity_label,
     "position_label": position_label,
     "ja_nei": ja_nei,
