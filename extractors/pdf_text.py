@@ -2,7 +2,9 @@
 
 Words on one baseline form a line; a gap wider than about one character
 height, or a ruling line between two words, starts a new cell, so both ruled
-tables and label/value columns become cells without knowing the layout.
+tables and label/value columns become cells without knowing the layout. A
+ruling line across also ends a table row: what stands under it is a new row,
+not the wrapped text of the cell above.
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ import pdfplumber
 from extractors.fields import Line
 
 _SAME_LINE = 3.0  # points of vertical tolerance between words of one line
-Rule = tuple[float, float, float]  # a vertical ruling line: x, top, bottom
+Rule = tuple[float, float, float]  # a ruling line: where it stands (x or y) and from where to where
 
 
 def pdf_lines(path: Path) -> tuple[list[Line], int]:
@@ -24,26 +26,30 @@ def pdf_lines(path: Path) -> tuple[list[Line], int]:
         pages = len(pdf.pages)
         for number, page in enumerate(pdf.pages, start=1):
             words = page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False, use_text_flow=False)
-            lines.extend(_group(words, f"s. {number}", _vertical_rules(page)))
+            upright, across = _rules(page)
+            lines.extend(_group(words, f"s. {number}", upright, across))
     return lines, pages
 
 
-def _vertical_rules(page) -> list[Rule]:
-    """Table lines standing upright: drawn lines and the sides of drawn boxes (cheaper than page.edges)."""
-    rules = [(line["x0"], line["top"], line["bottom"]) for line in page.lines if abs(line["x0"] - line["x1"]) < 1]
+def _rules(page) -> tuple[list[Rule], list[Rule]]:
+    """Table lines from drawn lines and the sides of drawn boxes (cheaper than page.edges):
+    upright ones as (x, top, bottom), those across as (y, x0, x1)."""
+    upright = [(line["x0"], line["top"], line["bottom"]) for line in page.lines if abs(line["x0"] - line["x1"]) < 1]
+    across = [(line["top"], line["x0"], line["x1"]) for line in page.lines if abs(line["top"] - line["bottom"]) < 1]
     for box in page.rects:
-        rules += [(box["x0"], box["top"], box["bottom"]), (box["x1"], box["top"], box["bottom"])]
-    return rules
+        upright += [(box["x0"], box["top"], box["bottom"]), (box["x1"], box["top"], box["bottom"])]
+        across += [(box["top"], box["x0"], box["x1"]), (box["bottom"], box["x0"], box["x1"])]
+    return upright, across
 
 
-def _group(words: list[dict], where: str, rules: Sequence[Rule] = ()) -> list[Line]:
+def _group(words: list[dict], where: str, upright: Sequence[Rule] = (), across: Sequence[Rule] = ()) -> list[Line]:
     rows: list[list[dict]] = []
     for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
         if rows and abs(rows[-1][0]["top"] - word["top"]) <= _SAME_LINE:
             rows[-1].append(word)
         else:
             rows.append([word])
-    return _join_wrapped_cells([_line(sorted(row, key=lambda w: w["x0"]), where, rules) for row in rows])
+    return _join_wrapped_cells([_line(sorted(row, key=lambda w: w["x0"]), where, upright) for row in rows], across)
 
 
 def _ruled_apart(left: dict, right: dict, rules: Sequence[Rule]) -> bool:
@@ -53,18 +59,18 @@ def _ruled_apart(left: dict, right: dict, rules: Sequence[Rule]) -> bool:
                for x, top, bottom in rules)
 
 
-def _join_wrapped_cells(lines: list[Line]) -> list[Line]:
+def _join_wrapped_cells(lines: list[Line], across: Sequence[Rule] = ()) -> list[Line]:
     """A table cell that wraps ("Helsepersonell-" / "nummer") continues on the line below.
 
     The lower line is a continuation when it has fewer cells than the line
-    above, every one of them starts where a cell above starts, and it
-    follows closer than half a text line (table rows stand further apart); its
-    text joins the cell above.
+    above, every one of them starts where a cell above starts, it follows
+    closer than half a text line (table rows stand further apart) and no
+    ruling line separates them; its text joins the cell above.
     """
     joined: list[Line] = []
     for line in lines:
         above = joined[-1] if joined else None
-        if above is not None and _continues(above, line):
+        if above is not None and _continues(above, line) and not _ruled_off(above, line, across):
             for cell, box in zip(line.cells, line.bboxes):
                 target = next(i for i, b in enumerate(above.bboxes) if b and abs(b[0] - box[0]) < 2)
                 above.cells[target] = _join(above.cells[target], cell)
@@ -73,6 +79,14 @@ def _join_wrapped_cells(lines: list[Line]) -> list[Line]:
             continue
         joined.append(line)
     return joined
+
+
+def _ruled_off(above: Line, line: Line, across: Sequence[Rule]) -> bool:
+    """A line across the page between the two lines, under the lower line's text: a new table row."""
+    top = line.bboxes[0][1]
+    bottom = max(b[3] for b in above.bboxes if b)
+    x0, x1 = line.bboxes[0][0], line.bboxes[-1][2]
+    return any(bottom - 1 <= y <= top + 1 and left <= x1 and right >= x0 for y, left, right in across)
 
 
 def _continues(above: Line, line: Line) -> bool:
@@ -86,7 +100,7 @@ def _continues(above: Line, line: Line) -> bool:
 
 
 def _join(first: str, second: str) -> str:
-    """Cells wrap at spaces or inside a word; a space is kept and labels tolerate it."""
+    """Cells wrap at spaces or inside a word; a space is kept and the value readers tolerate it."""
     if first.endswith("-") and second[:1].islower():
         return first[:-1] + second
     return f"{first} {second}"

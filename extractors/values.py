@@ -199,9 +199,11 @@ def parse_position(raw: object) -> Position | None:
         return None
     if text in POSITION_CODES:
         return text  # type: ignore[return-value]
-    for position, pattern in _POSITION_RULES:
-        if pattern.search(text):
-            return position
+    # a word a narrow table cell broke ("introduksjonsleg e") is read with the spaces taken out
+    for candidate in (text, text.replace(" ", "")):
+        for position, pattern in _POSITION_RULES:
+            if pattern.search(candidate):
+                return position
     return None
 
 
