@@ -32,15 +32,21 @@ class ClientMissing(UserWarning):
     """A real-client test could not run: the program it needs is not installed."""
 
 
-@pytest.fixture(scope="module")
-def pdf_text(tmp_path_factory) -> dict[str, str]:
-    """The text LibreOffice lays out for each letter, keyed by kind, with plain spaces."""
+def soffice_or_skip(unchecked: str) -> str:
+    """LibreOffice's program; without it the test skips, saying what went unchecked, in the warnings too."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         reason = ("LibreOffice is not installed (no `soffice` on PATH): apt-get install libreoffice-writer-nogui; "
-                  "vedtak-utkast.docx was NOT checked in a word processor")
+                  f"{unchecked}")
         warnings.warn(ClientMissing(reason))
         pytest.skip(reason)
+    return soffice
+
+
+@pytest.fixture(scope="module")
+def pdf_text(tmp_path_factory) -> dict[str, str]:
+    """The text LibreOffice lays out for each letter, keyed by kind, with plain spaces."""
+    soffice = soffice_or_skip("vedtak-utkast.docx was NOT checked in a word processor")
     work = tmp_path_factory.mktemp("letters")
     ARTIFACTS.mkdir(exist_ok=True)
     sources = []

@@ -7,9 +7,7 @@ warnings summary as well as in the skip reason.
 from __future__ import annotations
 
 import random
-import shutil
 import subprocess
-import warnings
 
 import pdfplumber
 import pytest
@@ -18,7 +16,7 @@ from extractors import read_attachment
 from samples.generator import agreement, new_context, scenarios
 from samples.generator.docx_doc import DocxBuilder
 from samples.generator.variation import set_wide
-from tests.test_clients_letter_pdf import CONVERSION_SECONDS, ClientMissing
+from tests.test_clients_letter_pdf import CONVERSION_SECONDS, soffice_or_skip
 
 FIELDS = ("doctor_name", "hpr_number", "position", "employment_start", "signed_municipality", "signed_doctor")
 DRAWN = [(year, n) for year in (2020, 2024) for n in range(8)]
@@ -27,12 +25,7 @@ DRAWN = [(year, n) for year in (2020, 2024) for n in range(8)]
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory) -> dict:
     """Each drawn agreement's truth and what the extractors read from its exported PDF; "folder" holds them."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        reason = ("LibreOffice is not installed (no `soffice` on PATH): apt-get install libreoffice-writer-nogui; "
-                  "agreements exported from a word processor were NOT read")
-        warnings.warn(ClientMissing(reason))
-        pytest.skip(reason)
+    soffice = soffice_or_skip("agreements exported from a word processor were NOT read")
     work = tmp_path_factory.mktemp("exported")
     truths, sources = {}, []
     set_wide(True)
