@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import subprocess
+from decimal import Decimal
 
 import pdfplumber
 import pytest
@@ -18,7 +19,8 @@ from samples.generator.docx_doc import DocxBuilder
 from samples.generator.variation import set_wide
 from tests.test_clients_letter_pdf import CONVERSION_SECONDS, soffice_or_skip
 
-FIELDS = ("doctor_name", "hpr_number", "position", "employment_start", "signed_municipality", "signed_doctor")
+FIELDS = ("municipality_name", "doctor_name", "hpr_number", "position", "position_percent", "employment_start",
+          "employment_end", "effective_from", "signed_municipality", "signed_doctor")
 DRAWN = [(year, n) for year in (2020, 2024) for n in range(8)]
 
 
@@ -37,8 +39,11 @@ def exported(tmp_path_factory) -> dict:
         source = work / f"avtale-{year}-{n}.docx"
         source.write_bytes(draw(rng, sub, doctor, DocxBuilder()))
         sources.append(str(source))
-        truths[(year, n)] = {"doctor_name": doctor.name, "hpr_number": doctor.hpr, "position": doctor.position,
-                             "employment_start": doctor.employment_start,
+        truths[(year, n)] = {"municipality_name": sub.kommune.name, "doctor_name": doctor.name,
+                             "hpr_number": doctor.hpr, "position": doctor.position,
+                             "position_percent": Decimal(doctor.percent),
+                             "employment_start": doctor.employment_start, "employment_end": doctor.employment_end,
+                             "effective_from": doctor.effective_from,
                              "signed_municipality": doctor.signed_municipality, "signed_doctor": doctor.signed_doctor}
     subprocess.run([soffice, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless", "--norestore",
                     "--convert-to", "pdf", "--outdir", str(work), *sources],
