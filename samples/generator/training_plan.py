@@ -22,7 +22,7 @@ COURSES = ("Grunnkurs A i allmennmedisin", "Grunnkurs B (legevakt og akuttmedisi
            "Klinisk emnekurs i psykiatri", "Veiledningskurs i allmennmedisin", "Kurs i akuttmedisin (legevakt)")
 
 
-def _draw(rng: random.Random, sub: Submission, d: Doctor, doc: PdfBuilder | DocxBuilder) -> bytes:
+def draw(rng: random.Random, sub: Submission, d: Doctor, doc: PdfBuilder | DocxBuilder) -> bytes:
     style = v.date_style(rng)
     if isinstance(doc, DocxBuilder) and v.wide():
         _word_only(rng, d, doc)
@@ -73,4 +73,4 @@ def _word_only(rng: random.Random, d: Doctor, doc: DocxBuilder) -> None:
 def render(rng: random.Random, sub: Submission, d: Doctor) -> tuple[bytes, str]:
     """The file and its extension: Word nine times in ten, else PDF."""
     as_docx = rng.random() < 0.9
-    return _draw(rng, sub, d, DocxBuilder() if as_docx else PdfBuilder()), "docx" if as_docx else "pdf"
+    return draw(rng, sub, d, DocxBuilder() if as_docx else PdfBuilder()), "docx" if as_docx else "pdf"
