@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Generic, Literal, NamedTuple, TypeVar
 
@@ -112,7 +113,9 @@ def known_years() -> list[int]:
     return sorted(int(p.stem) for p in PARAMETER_DIR.glob("*.yaml") if p.stem.isdigit())
 
 
+@lru_cache(maxsize=None)
 def load_parameters(year: int | None) -> YearParameters:
+    """The year's parameters, parsed once: deciding, letters and the batch overview all ask for them."""
     path = PARAMETER_DIR / f"{year}.yaml"
     if not isinstance(year, int) or not path.is_file():
         raise UnknownYear(year)

@@ -13,9 +13,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Callable
 
-from extractors.labels import by_length, label_at_start, label_inside
+from extractors.labels import by_length, label_at_start, label_inside, tables
 from extractors.models import Evidence, Extracted, Grade
 from extractors.values import clean_text, find_date, parse_hpr, parse_percent, parse_position
 
@@ -38,8 +39,6 @@ class Line:
         return self.bboxes[index] if index < len(self.bboxes) else None
 
 
-_TRUE = re.compile(r"^(ja|yes|x|☒|☑|✓|✔|\[x\])\b", re.IGNORECASE)
-_FALSE = re.compile(r"^(nei|no|ikke|☐|□|\[ \])", re.IGNORECASE)
 _NAME_PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "av", "af", "ter", "bin", "al", "el"}
 _PLACEHOLDER = re.compile(r"^[_.\s\-–…]*$")
 _LEADERS = re.compile(r"_{2,}|\.{3,}|…+")  # the line or dots a form leaves to write on
@@ -103,22 +102,45 @@ def _parse_position(text: str) -> tuple[str, str] | None:
 
 _CHECKED = r"(?:☒|☑|✓|✔|\[[xX]\]|\([xX]\))"
 _BOX = re.compile(r"^(?:☐|□|☒|☑|\[[ xX]?\]|\([ xX]?\))")
-# a ticked box beside its answer: boxes before the answers ("☒ Ja ☐ Nei") or after them ("Ja [ ] Nei [X]")
-_TICKED_BEFORE = re.compile(rf"{_CHECKED}\s*(ja|nei)\b", re.IGNORECASE)
-_TICKED_AFTER = re.compile(rf"\b(ja|nei)\s*{_CHECKED}", re.IGNORECASE)
 _UNTICKED = re.compile(r"☐|□|\[ ?\]|\( ?\)")
+
+
+@dataclass(frozen=True)
+class _Answers:
+    """The answer words of labels.yaml as patterns: a yes or no at the start, and a ticked box beside
+    its answer, with the boxes before the answers ("☒ Ja ☐ Nei") or after them ("Ja [ ] Nei [X]")."""
+
+    yes_words: frozenset[str]
+    yes: re.Pattern[str]
+    no: re.Pattern[str]
+    ticked_before: re.Pattern[str]
+    ticked_after: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def _answers() -> _Answers:
+    words = tables()["answers"]
+    yes, no = ("|".join(re.escape(w) for w in words[key]) for key in ("yes", "no"))
+    return _Answers(
+        yes_words=frozenset(w.lower() for w in words["yes"]),
+        yes=re.compile(rf"^({yes}|x|☒|☑|✓|✔|\[x\])\b", re.IGNORECASE),
+        no=re.compile(rf"^({no}|☐|□|\[ \])", re.IGNORECASE),
+        ticked_before=re.compile(rf"{_CHECKED}\s*({yes}|{no})\b", re.IGNORECASE),
+        ticked_after=re.compile(rf"\b({yes}|{no})\s*{_CHECKED}", re.IGNORECASE),
+    )
 
 
 def _parse_bool(text: str) -> tuple[bool, str] | None:
     text = clean_text(text)
-    ticked = (_TICKED_BEFORE if _BOX.match(text) else _TICKED_AFTER).search(text)
+    answers = _answers()
+    ticked = (answers.ticked_before if _BOX.match(text) else answers.ticked_after).search(text)
     if ticked:
-        return ticked.group(1).lower() == "ja", text
+        return ticked.group(1).lower() in answers.yes_words, text
     if _UNTICKED.search(text):
         return None  # boxes, none ticked: not answered
-    if _TRUE.match(text):
+    if answers.yes.match(text):
         return True, text
-    if _FALSE.match(text):
+    if answers.no.match(text):
         return False, text
     return None
 

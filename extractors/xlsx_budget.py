@@ -242,9 +242,10 @@ def _rows(book: Workbook, table: Table, key_fields: tuple[str, ...]) -> tuple[li
             if rows and any(isinstance(v, (int, float, Decimal)) for v in values):
                 total = row  # an unlabelled sum row under the doctors
             continue
-        if total is not None and not _is_entry(row):
+        entry = _is_entry(row)
+        if total is not None and not entry:
             break
-        if not _is_entry(row) and not _has_amounts(book, table, row, key_fields):
+        if not entry and not _has_amounts(book, table, row, key_fields):
             continue  # "Kontaktperson: Kari Nordmann" under the table: text, but not a doctor
         total = None
         rows.append(row)

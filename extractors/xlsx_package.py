@@ -10,7 +10,6 @@ XML goes through defusedxml, as in openpyxl.
 """
 from __future__ import annotations
 
-import io
 import posixpath
 import zipfile
 from dataclasses import dataclass, field
@@ -39,7 +38,7 @@ class Sheet:
 
 def read_xlsx(path: Path, max_rows: int, max_cols: int) -> dict[str, Sheet]:
     """Every worksheet by name, in workbook order; chart sheets have no cells and are left out."""
-    with zipfile.ZipFile(io.BytesIO(path.read_bytes())) as archive:
+    with zipfile.ZipFile(path) as archive:
         book_part = next((p for kind, p in _relationships(archive, "").values() if kind == "officeDocument"),
                          "xl/workbook.xml")
         book = fromstring(archive.read(book_part))

@@ -88,22 +88,23 @@ def open_summary(browser, tmp_path_factory, result) -> tuple[Opened, object]:
     return Opened(browser, path), result
 
 
-@pytest.fixture(scope="module")
-def partial_summary(browser, tmp_path_factory):
-    opened, result = open_summary(browser, tmp_path_factory, examples.partial())
+def shown_summary(browser, tmp_path_factory, result, screenshot: str):
+    """The summary opened, its screenshot left in artifacts/, closed when the module is done."""
+    opened, result = open_summary(browser, tmp_path_factory, result)
     ARTIFACTS.mkdir(exist_ok=True)
-    opened.page.screenshot(path=ARTIFACTS / "summary-delvis-innvilget.png", full_page=True)
+    opened.page.screenshot(path=ARTIFACTS / screenshot, full_page=True)
     yield opened, result
     opened.page.close()
+
+
+@pytest.fixture(scope="module")
+def partial_summary(browser, tmp_path_factory):
+    yield from shown_summary(browser, tmp_path_factory, examples.partial(), "summary-delvis-innvilget.png")
 
 
 @pytest.fixture(scope="module")
 def review_summary(browser, tmp_path_factory):
-    opened, result = open_summary(browser, tmp_path_factory, examples.manual_review())
-    ARTIFACTS.mkdir(exist_ok=True)
-    opened.page.screenshot(path=ARTIFACTS / "summary-manuell-behandling.png", full_page=True)
-    yield opened, result
-    opened.page.close()
+    yield from shown_summary(browser, tmp_path_factory, examples.manual_review(), "summary-manuell-behandling.png")
 
 
 @pytest.fixture(scope="module")

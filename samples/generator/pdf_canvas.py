@@ -18,6 +18,7 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen import canvas
 
+from samples.generator.pdf_doc import FieldLayouts
 from samples.generator.variation import THIN
 
 _WIDTH, _HEIGHT = A4
@@ -41,14 +42,13 @@ class Quirks:
                    ruled=rng.random() < 0.5, rotated=rng.random() < 0.3, running_header=rng.random() < 0.5)
 
 
-class CanvasPdfBuilder:
-    """The PdfBuilder interface (title, heading, para, table, fields, ...) drawn straight on a canvas."""
+class CanvasPdfBuilder(FieldLayouts):
+    """The PdfBuilder interface (title, heading, para, table; fields from FieldLayouts) drawn straight on a canvas."""
 
     def __init__(self, quirks: Quirks, running_header: str = "") -> None:
         self.words_apart, self.char_space = quirks.words_apart, quirks.char_space
         self.ruled, self.rotated = quirks.ruled, quirks.rotated
         self.running_header = running_header if quirks.running_header else ""
-        self.leaders = ""  # a fill-in line or dot leaders between label and value ("Navn ______ Kari")
         self._buffer = BytesIO()
         size = (_HEIGHT, _WIDTH) if self.rotated else A4
         self._canvas = canvas.Canvas(self._buffer, pagesize=size, invariant=1)
@@ -150,23 +150,6 @@ class CanvasPdfBuilder:
         longest = max((self._canvas.stringWidth(w, font, _BODY) + self.char_space * len(w)
                        for w in text.replace(THIN, " ").split()), default=0)
         return _BODY if longest <= width else max(6.0, _BODY * width / longest)
-
-    def fields(self, pairs: list[tuple[str, str]], as_table: bool, layout: str = "") -> None:
-        """Label and value: in two columns, two pairs a row, labels above values, or on one line."""
-        layout = layout or ("table" if as_table else "lines")
-        if layout == "table":
-            self.table([[k, v] for k, v in pairs], widths=[55, 110])
-        elif layout == "two-column":
-            rows = [[*pairs[i], *(pairs[i + 1] if i + 1 < len(pairs) else ("", ""))] for i in range(0, len(pairs), 2)]
-            self.table(rows, widths=[38, 45, 38, 45])
-        elif layout == "above":
-            for i in range(0, len(pairs), 3):
-                chunk = pairs[i:i + 3]
-                self.table([[k.rstrip(": ") for k, _ in chunk], [v for _, v in chunk]], header=True,
-                           widths=[55] * len(chunk))
-        else:
-            for k, v in pairs:
-                self.para(f"{k} {self.leaders} {v}" if self.leaders else f"{k} {v}")
 
     def bytes(self) -> bytes:
         self._end_page()

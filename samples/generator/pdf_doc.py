@@ -32,14 +32,36 @@ def _fonts(embedded: bool) -> tuple[str, str]:
     return "Helvetica", "Helvetica-Bold"
 
 
-class PdfBuilder:
+class FieldLayouts:
+    """Label and value pairs drawn through a PDF writer's own table and para: shared by both producers."""
+
+    leaders = ""  # a fill-in line or dot leaders between label and value ("Navn ______ Kari")
+
+    def fields(self, pairs: list[tuple[str, str]], as_table: bool, layout: str = "") -> None:
+        """Label and value: in two table cells, on one line, two pairs a row, or labels above values."""
+        layout = layout or ("table" if as_table else "lines")
+        if layout == "table":
+            self.table([[k, v] for k, v in pairs], widths=[55, 110])
+        elif layout == "two-column":
+            rows = [[*pairs[i], *(pairs[i + 1] if i + 1 < len(pairs) else ("", ""))] for i in range(0, len(pairs), 2)]
+            self.table(rows, widths=[38, 45, 38, 45])
+        elif layout == "above":
+            for i in range(0, len(pairs), 3):
+                chunk = pairs[i:i + 3]
+                self.table([[k.rstrip(": ") for k, _ in chunk], [v for _, v in chunk]], header=True,
+                           widths=[55] * len(chunk))
+        else:
+            for k, v in pairs:
+                self.para(f"{k} {self.leaders} {v}" if self.leaders else f"{k} {v}")
+
+
+class PdfBuilder(FieldLayouts):
     def __init__(self, embedded_font: bool = False) -> None:
         self.font, self.bold = _fonts(embedded_font)
         self.body = ParagraphStyle("body", fontName=self.font, fontSize=10, leading=13, spaceAfter=4)
         self.h1 = ParagraphStyle("h1", fontName=self.bold, fontSize=15, leading=19, spaceAfter=8)
         self.h2 = ParagraphStyle("h2", fontName=self.bold, fontSize=11.5, leading=15, spaceBefore=6, spaceAfter=4)
         self.story: list = []
-        self.leaders = ""  # a fill-in line or dot leaders between label and value ("Navn ______ Kari")
 
     def _text(self, text: str) -> str:
         if self.font == "Helvetica":
@@ -69,23 +91,6 @@ class PdfBuilder:
 
     def page_break(self) -> None:
         self.story.append(PageBreak())
-
-    def fields(self, pairs: list[tuple[str, str]], as_table: bool, layout: str = "") -> None:
-        """Label and value: in two table cells, on one line, two pairs a row, or labels above values."""
-        layout = layout or ("table" if as_table else "lines")
-        if layout == "table":
-            self.table([[k, v] for k, v in pairs], widths=[55, 110])
-        elif layout == "two-column":
-            rows = [[*pairs[i], *(pairs[i + 1] if i + 1 < len(pairs) else ("", ""))] for i in range(0, len(pairs), 2)]
-            self.table([[c for c in row] for row in rows], widths=[38, 45, 38, 45])
-        elif layout == "above":
-            for i in range(0, len(pairs), 3):
-                chunk = pairs[i:i + 3]
-                self.table([[k.rstrip(": ") for k, _ in chunk], [v for _, v in chunk]], header=True,
-                           widths=[55] * len(chunk))
-        else:
-            for k, v in pairs:
-                self.para(f"{k} {self.leaders} {v}" if self.leaders else f"{k} {v}")
 
     def bytes(self) -> bytes:
         buf = BytesIO()
