@@ -11,6 +11,7 @@ bare  = pdfplumber open + text + tables of every page, python-docx paragraphs
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 import tempfile
@@ -78,6 +79,7 @@ def files_by_kind(inbox: Path, scratch: Path) -> dict[str, list[Path]]:
 def best_time(call: Callable[[Path], object], files: list[Path], repeat: int) -> float:
     best = float("inf")
     for _ in range(repeat):
+        gc.collect()  # each round starts without the other side's garbage to collect
         start = time.perf_counter()
         for path in files:
             call(path)
