@@ -72,7 +72,7 @@ def _municipality_in_text(lines: list[Line], file: str) -> Extracted[str]:
             match = _KOMMUNE.search(cell)
             if match:
                 return Extracted(value=match[1], grade=Grade.low,
-                                 evidence=Evidence(file=file, where=line.where, value=match[0], bbox=line.bbox(index)))
+                                 evidence=line.evidence(file, index, match[0], "running-text"))
     return Extracted()
 
 
@@ -89,7 +89,7 @@ def _position_in_text(lines: list[Line], file: str) -> Extracted:
             position = parse_position(text)
             if position and position != "annen" and not _ALTERNATIVES.search(text):
                 return Extracted(value=position, grade=Grade.low,
-                                 evidence=Evidence(file=file, where=line.where, value=clean_text(text)[:120]))
+                                 evidence=line.evidence(file, None, clean_text(text)[:120], "running-text"))
     return Extracted()
 
 
@@ -106,8 +106,8 @@ def _via_agency(finder: FieldFinder, lines: list[Line], file: str) -> Extracted[
     for line in lines:
         if _AGENCY.search(line.text):
             return Extracted(value=not _NEGATED.search(line.text), grade=Grade.low,
-                             evidence=Evidence(file=file, where=line.where, value=clean_text(line.text)[:120]))
-    return Extracted(value=False, grade=Grade.low)
+                             evidence=line.evidence(file, None, clean_text(line.text)[:120], "running-text"))
+    return Extracted(value=False, grade=Grade.low, evidence=Evidence(file=file, where="hele filen", route="default"))
 
 
 def _signatures(finder: FieldFinder, lines: list[Line], file: str) -> tuple[Extracted, Extracted]:
@@ -162,7 +162,7 @@ def _signature_block(lines: list[Line], spec: dict[str, Any]) -> tuple[Hit | Non
                 if party is None and not several and not parties:
                     party = _party(line.text, spec) or _nearby_single_party(lines, index, spec)
                 if party and party not in found:
-                    found[party] = Hit(value, raw, index, line.where, line.bbox(cell_index), Grade.found)
+                    found[party] = Hit(value, raw, index, line, cell_index, Grade.found, "signature-block")
     return found.get("municipality"), found.get("doctor")
 
 

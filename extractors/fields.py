@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any, Callable
 
 from extractors.labels import by_length, label_at_start, label_inside, tables
-from extractors.models import Evidence, Extracted, Grade
+from extractors.models import Evidence, Extracted, Grade, Route
 from extractors.values import clean_text, find_date, parse_hpr, parse_percent, parse_position
 
 BBox = tuple[float, float, float, float]
@@ -25,11 +25,16 @@ BBox = tuple[float, float, float, float]
 
 @dataclass
 class Line:
-    """One visual line: its cells in reading order and where it stood."""
+    """One visual line: its cells in reading order and where it stood.
+
+    `confidences` holds each cell's OCR confidence (0–1) when the line was
+    read from an image; a text layer leaves it empty.
+    """
 
     cells: list[str]
     where: str
     bboxes: list[BBox | None] = field(default_factory=list)
+    confidences: list[float] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -37,6 +42,16 @@ class Line:
 
     def bbox(self, index: int) -> BBox | None:
         return self.bboxes[index] if index < len(self.bboxes) else None
+
+    def confidence(self, index: int) -> float | None:
+        return self.confidences[index] if index < len(self.confidences) else None
+
+    def evidence(self, file: str, index: int | None, raw: str, route: Route) -> Evidence:
+        """Evidence for a value read from cell `index` of this line (None: the whole line)."""
+        confidence = self.confidence(index) if index is not None else (
+            min(self.confidences) if self.confidences else None)
+        return Evidence(file=file, where=self.where, value=raw, bbox=self.bbox(index) if index is not None else None,
+                        route=route, ocr_confidence=confidence)
 
 
 _NAME_PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "av", "af", "ter", "bin", "al", "el"}
@@ -176,14 +191,15 @@ class Hit:
     value: Any
     raw: str
     line_index: int
-    where: str
-    bbox: BBox | None
+    line: Line
+    cell_index: int
     grade: Grade
+    route: Route
     label: str = ""
 
     def extracted(self, file: str) -> Extracted:
         return Extracted(value=self.value, grade=self.grade,
-                         evidence=Evidence(file=file, where=self.where, value=self.raw, bbox=self.bbox))
+                         evidence=self.line.evidence(file, self.cell_index, self.raw, self.route))
 
 
 class FieldFinder:
@@ -240,7 +256,7 @@ class FieldFinder:
         rest = self._cut(re.sub(r"^\s*\([^)]*\)[\s:]*", "", line.cells[cell_index][offset:]))
         parsed = parse(rest) if rest.strip() else None
         if parsed:
-            return Hit(parsed[0], parsed[1], index, line.where, line.bbox(cell_index), grade)
+            return Hit(parsed[0], parsed[1], index, line, cell_index, grade, "label-inline")
         if rest.strip() and not _PLACEHOLDER.match(rest):
             return None  # the label has a value of another kind: not this field
         if self._is_header_row(line):
@@ -253,14 +269,14 @@ class FieldFinder:
                 return None
             parsed = parse(self._cut(text))
             if parsed:
-                return Hit(parsed[0], parsed[1], index, line.where, line.bbox(next_index), grade)
+                return Hit(parsed[0], parsed[1], index, line, next_index, grade, "label-cell")
             return None
         if index + 1 < len(self.lines) and len(line.cells) == 1:
             below = self.lines[index + 1]
             if below.cells and not self._is_label(below.cells[0]):
                 parsed = parse(self._cut(below.cells[0]))
                 if parsed:
-                    return Hit(parsed[0], parsed[1], index + 1, below.where, below.bbox(0), Grade.low)
+                    return Hit(parsed[0], parsed[1], index + 1, below, 0, Grade.low, "label-next-line")
         return None
 
     def _is_label(self, text: str) -> bool:
@@ -289,7 +305,7 @@ class FieldFinder:
             return None
         parsed = parse(self._cut(below.cells[target]))
         if parsed:
-            return Hit(parsed[0], parsed[1], index + 1, below.where, below.bbox(target), grade)
+            return Hit(parsed[0], parsed[1], index + 1, below, target, grade, "label-above")
         return None
 
     def hpr(self, fields: dict[str, Any], file: str) -> tuple[Extracted, int | None]:

@@ -23,12 +23,21 @@ class Grade(str, Enum):
     missing = "missing"
 
 
+# How a value was found, strongest first: a label with its value in the next table cell or column,
+# the value after its label in the same cell, under a row of labels, on the line under its label,
+# next to a party word in a signature block, a spreadsheet cell under its column header; weaker:
+# a pattern in running text, or a default the document's silence implies (no vikarbyrå named).
+Route = Literal["label-cell", "label-inline", "label-above", "label-next-line", "signature-block", "sheet-cell",
+                "running-text", "default"]
+
+
 class Evidence(BaseModel):
-    """Where a value stood: the file, the page or cell, and the raw text.
+    """Where a value stood: the file, the page or cell, the raw text, and how it was found.
 
     `where` is human-readable and stable: "s. 2" for a PDF page,
     "Budsjett!L7" for a spreadsheet cell, "avsnitt 12" or "tabell 1 rad 3"
-    for a Word document.
+    for a Word document. `ocr_confidence` is set (0–1) only when the text was
+    read by OCR from an image; a text layer leaves it empty.
     """
 
     model_config = ConfigDict(json_schema_serialization_defaults_required=True)
@@ -37,6 +46,8 @@ class Evidence(BaseModel):
     where: str
     value: str | int | float | None = None
     bbox: tuple[float, float, float, float] | None = None
+    route: Route | None = None
+    ocr_confidence: float | None = None
 
 
 class Extracted(BaseModel, Generic[T]):

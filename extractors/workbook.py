@@ -149,7 +149,7 @@ class Workbook:
     def note_mismatch(self, sheet: str, coord: str, stored: Decimal | None, recomputed: Decimal,
                       raw: object) -> None:
         self.mismatches.setdefault((sheet, coord), ArithmeticMismatch(
-            evidence=Evidence(file=self.file, where=f"{sheet}!{coord}", value=evidence_value(raw)),
+            evidence=Evidence(file=self.file, where=f"{sheet}!{coord}", value=evidence_value(raw), route="sheet-cell"),
             stored=stored, recomputed=recomputed,
         ))
 

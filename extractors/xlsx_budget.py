@@ -274,12 +274,16 @@ def _where(table: Table, cell: Cell) -> str:
     return f"{table.sheet}!{cell.coord}"
 
 
+def _cell_evidence(book: Workbook, table: Table, cell: Cell) -> Evidence:
+    return Evidence(file=book.file, where=_where(table, cell), value=evidence_value(cell.value), route="sheet-cell")
+
+
 def _money(book: Workbook, table: Table, row: Row, name: str) -> Extracted[Decimal]:
     cell = row.cells.get(name)
     if cell is None:
         return Extracted()
     value = book.safe_number(table.sheet, cell)
-    evidence = Evidence(file=book.file, where=_where(table, cell), value=evidence_value(cell.value))
+    evidence = _cell_evidence(book, table, cell)
     if value is None:
         return Extracted(evidence=evidence) if _has_text(cell) else Extracted()
     return Extracted(value=value, grade=Grade.found, evidence=evidence)
@@ -290,7 +294,7 @@ def _text(book: Workbook, table: Table, row: Row, name: str) -> Extracted[str]:
     if not _has_text(cell):
         return Extracted()
     return Extracted(value=clean_text(cell.value), grade=Grade.found,
-                     evidence=Evidence(file=book.file, where=_where(table, cell), value=evidence_value(cell.value)))
+                     evidence=_cell_evidence(book, table, cell))
 
 
 def _hpr(book: Workbook, table: Table, row: Row) -> Extracted[str]:
@@ -298,7 +302,7 @@ def _hpr(book: Workbook, table: Table, row: Row) -> Extracted[str]:
     if not _has_text(cell):
         return Extracted()
     hpr = parse_hpr(cell.value)
-    evidence = Evidence(file=book.file, where=_where(table, cell), value=evidence_value(cell.value))
+    evidence = _cell_evidence(book, table, cell)
     if hpr is None:
         return Extracted(evidence=evidence)
     grade = Grade.found if re.fullmatch(r"\d{7,9}", hpr) else Grade.low
@@ -350,7 +354,7 @@ def _parsed(book: Workbook, table: Table, row: Row, name: str, parse: Callable[[
     cell = row.cells.get(name)
     if not _has_text(cell):
         return Extracted()
-    evidence = Evidence(file=book.file, where=_where(table, cell), value=evidence_value(cell.value))
+    evidence = _cell_evidence(book, table, cell)
     value = parse(cell.value)
     return Extracted(value=value, grade=Grade.found if value else Grade.missing, evidence=evidence)
 
@@ -359,13 +363,13 @@ def _range_sum(book: Workbook, table: Table, row: Row, parts: list[Decimal]) -> 
     cost_cells = [row.cells[n].coord for n in table.columns if n.startswith("cost:")]
     where = f"{table.sheet}!{cost_cells[0]}:{cost_cells[-1]}"
     return Extracted(value=sum(parts, Decimal(0)), grade=Grade.low,
-                     evidence=Evidence(file=book.file, where=where, value=None))
+                     evidence=Evidence(file=book.file, where=where, value=None, route="sheet-cell"))
 
 
 def _column_sum(book: Workbook, table: Table, rows: list[Row], name: str, parts: list[Decimal]) -> Extracted[Decimal]:
     where = f"{table.sheet}!{rows[0].cells[name].coord}:{rows[-1].cells[name].coord}"
     return Extracted(value=sum(parts, Decimal(0)), grade=Grade.low,
-                     evidence=Evidence(file=book.file, where=where, value=None))
+                     evidence=Evidence(file=book.file, where=where, value=None, route="sheet-cell"))
 
 
 def _read_claims(book: Workbook, table: Table) -> BudgetRecord:
@@ -485,7 +489,7 @@ def _first_number_right(book: Workbook, sheet: str, cells: list[Cell], skip_hpr:
         if value is not None:
             return Extracted(value=value, grade=Grade.found,
                              evidence=Evidence(file=book.file, where=f"{sheet}!{cell.coord}",
-                                               value=evidence_value(cell.value)))
+                                               value=evidence_value(cell.value), route="sheet-cell"))
     return None
 
 
