@@ -166,6 +166,16 @@ class ExtractionProblem(BaseModel):
     message: str
 
 
+class OcrReading(BaseModel):
+    """What OCR read of an attachment: the pages read and those left unread (with why), and how sure it
+    was of the words, weighted by their characters (mean) and of the least sure word (min)."""
+
+    pages_read: list[int] = []
+    pages_skipped: dict[int, str] = {}  # page -> Norwegian reason
+    mean_confidence: float | None = None
+    min_confidence: float | None = None
+
+
 class Attachment(BaseModel):
     """One file of a submission: what it is, why we think so, and what it said."""
 
@@ -178,7 +188,8 @@ class Attachment(BaseModel):
     training_plan: TrainingPlanRecord | None = None
     budget: BudgetRecord | None = None
     problem: ExtractionProblem | None = None
-    flags: list[str] = []  # e.g. "macros", "hidden-text"
+    flags: list[str] = []  # e.g. "macros", "hidden-text", "ocr"
+    ocr: OcrReading | None = None  # set when any page was read by OCR
 
 
 class FormRecord(BaseModel):

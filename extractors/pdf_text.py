@@ -27,7 +27,7 @@ def pdf_lines(path: Path) -> tuple[list[Line], int]:
         for number, page in enumerate(pdf.pages, start=1):
             words = page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False, use_text_flow=False)
             upright, across = _rules(page)
-            lines.extend(_group(words, f"s. {number}", upright, across))
+            lines.extend(group_words(words, f"s. {number}", upright, across))
     return lines, pages
 
 
@@ -42,7 +42,13 @@ def _rules(page) -> tuple[list[Rule], list[Rule]]:
     return upright, across
 
 
-def _group(words: list[dict], where: str, upright: Sequence[Rule] = (), across: Sequence[Rule] = ()) -> list[Line]:
+def group_words(words: list[dict], where: str, upright: Sequence[Rule] = (), across: Sequence[Rule] = ()
+                ) -> list[Line]:
+    """Words (text, x0, x1, top, bottom in points from the page's top left) into lines of cells.
+
+    One grouping for a text layer and for OCR (extractors/ocr.py): a word that
+    carries a "confidence" gives its cell the lowest confidence of its words.
+    """
     rows: list[list[dict]] = []
     for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
         if rows and abs(rows[-1][0]["top"] - word["top"]) <= _SAME_LINE:
@@ -71,9 +77,11 @@ def _join_wrapped_cells(lines: list[Line], across: Sequence[Rule] = ()) -> list[
     for line in lines:
         above = joined[-1] if joined else None
         if above is not None and _continues(above, line) and not _ruled_off(above, line, across):
-            for cell, box in zip(line.cells, line.bboxes):
+            for index, (cell, box) in enumerate(zip(line.cells, line.bboxes)):
                 target = next(i for i, b in enumerate(above.bboxes) if b and abs(b[0] - box[0]) < 2)
                 above.cells[target] = _join(above.cells[target], cell)
+                if above.confidences:
+                    above.confidences[target] = min(above.confidences[target], line.confidences[index])
                 old = above.bboxes[target]
                 above.bboxes[target] = (old[0], old[1], max(old[2], box[2]), box[3])
             continue
@@ -119,4 +127,5 @@ def _line(words: list[dict], where: str, rules: Sequence[Rule] = ()) -> Line:
         where=where,
         bboxes=[(round(cell[0]["x0"], 1), round(min(w["top"] for w in cell), 1),
                  round(cell[-1]["x1"], 1), round(max(w["bottom"] for w in cell), 1)) for cell in cells],
+        confidences=[round(min(w["confidence"] for w in cell), 3) for cell in cells] if "confidence" in words[0] else [],
     )
