@@ -140,6 +140,12 @@ def _signature_block(lines: list[Line], spec: dict[str, Any]) -> tuple[Hit | Non
     neighbouring line; a lone date goes to the party its line or a
     neighbouring line names. Dates that another label claims (Tiltredelse,
     Gjelder fra) are not signatures.
+
+    Text read by OCR never passes over a line it may have misread: a signature
+    written over "Underskrift kommunen" turns the party word into confident
+    nonsense, and looking past it would hand the date to the next party. So
+    for OCR lines only the line right above the dates, where their labels
+    stand, gives their parties; a party it does not name stays without a date.
     """
     start = _signature_start(lines, spec)
     field_labels = [label for f in _spec()["fields"].values() for label in f["labels"]]
@@ -182,15 +188,16 @@ def _signature_start(lines: list[Line], spec: dict[str, Any]) -> int:
 
 
 def _parties_by_column(lines: list[Line], index: int, spec: dict[str, Any]) -> dict[int, str]:
-    """The party of each cell of a dated line, from a line nearby that names both parties in columns."""
+    """The party of each cell of a dated line, from a line nearby that names both parties in columns
+    (for OCR text: the line right above, naming either party)."""
     line = lines[index]
-    for offset in (-1, 1, -2, 2, -3, 3):
+    for offset in (-1,) if _read_by_ocr(line) else (-1, 1, -2, 2, -3, 3):
         other = index + offset
         if not 0 <= other < len(lines):
             continue
         parties = {ci: _party(cell, spec) for ci, cell in enumerate(lines[other].cells)}
         named = {ci: p for ci, p in parties.items() if p}
-        if len(set(named.values())) < 2:
+        if len(set(named.values())) < (1 if _read_by_ocr(line) else 2):
             continue
         columns: dict[int, str] = {}
         for party_index, party in named.items():
@@ -201,8 +208,12 @@ def _parties_by_column(lines: list[Line], index: int, spec: dict[str, Any]) -> d
     return {}
 
 
+def _read_by_ocr(line: Line) -> bool:
+    return bool(line.confidences)
+
+
 def _nearby_single_party(lines: list[Line], index: int, spec: dict[str, Any]) -> str | None:
-    for offset in (-1, 1, -2, 2):
+    for offset in (-1,) if _read_by_ocr(lines[index]) else (-1, 1, -2, 2):
         other = index + offset
         if 0 <= other < len(lines) and not find_dates(lines[other].text):
             party = _party(lines[other].text, spec)

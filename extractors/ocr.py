@@ -45,7 +45,9 @@ _MAX_SIDE = 2400  # pixels: an A4 page at 200 dpi (2339) fits; RapidOCR's defaul
 _DET_SIDE = 1600  # pixels the detector sees at most; crops are still cut from the full image
 _RETRY_BELOW = 0.8  # a page read with a lower mean confidence is tried upside down as well
 _USABLE = 0.5  # RapidOCR's own floor for a text box; fewer usable characters than a line is no text
-_MIN_CHARS = 20
+_GLYPH_SHARE = 0.7  # a detected box is about 1.4 times its letters' height (10-pt text: 14-15 pt)
+_TALLEST = 1.25  # a box taller than this times the page's usual one framed something else as well
+_SLACK = 2.0  # points OCR's box edges wander beyond a text layer's
 
 cv2.setNumThreads(1)
 
@@ -263,11 +265,29 @@ def _recognise(grey: np.ndarray, where: str) -> _Reading:
     scale = _points_per_pixel(grey)
     cleaned, upright, across = _without_ruling_lines(grey, scale)
     output = engine()(cv2.cvtColor(cleaned, cv2.COLOR_GRAY2BGR), return_word_box=True)
-    words = [w for w in _words(output, scale) if w["text"].strip()]
+    words = _glyph_heights([w for w in _words(output, scale) if w["text"].strip()])
     if not words:
         return _Reading([], [])
-    lines = group_words(words, where, upright, across)
+    lines = group_words(words, where, upright, across, slack=_SLACK)
     return _Reading(lines, [(w["confidence"], len(w["text"])) for w in words])
+
+
+def _glyph_heights(words: list[dict]) -> list[dict]:
+    """Boxes as tall as a text layer's glyphs, around the middle of what OCR framed.
+
+    A detected text box reaches above and below its letters (the detector's margin), and further
+    where a signature or a stamp overlaps the word; the middle stays on the line. So each box keeps
+    its middle and gets its letters' height: its own, shrunk by the margin, but never more than a
+    little over the page's usual height. The grouping's tolerances, made for text layers, then hold.
+    """
+    if not words:
+        return words
+    usual = float(np.median([w["bottom"] - w["top"] for w in words]))
+    for word in words:
+        middle = (word["top"] + word["bottom"]) / 2
+        half = min(word["bottom"] - word["top"], _TALLEST * usual) * _GLYPH_SHARE / 2
+        word["top"], word["bottom"] = middle - half, middle + half
+    return words
 
 
 def _points_per_pixel(grey: np.ndarray) -> float:

@@ -16,6 +16,7 @@ import pdfplumber
 from extractors.fields import Line
 
 _SAME_LINE = 3.0  # points of vertical tolerance between words of one line
+_ALIGN = 2.0  # points two cells' starts may differ and still stand in one column
 Rule = tuple[float, float, float]  # a ruling line: where it stands (x or y) and from where to where
 
 
@@ -42,12 +43,14 @@ def _rules(page) -> tuple[list[Rule], list[Rule]]:
     return upright, across
 
 
-def group_words(words: list[dict], where: str, upright: Sequence[Rule] = (), across: Sequence[Rule] = ()
-                ) -> list[Line]:
+def group_words(words: list[dict], where: str, upright: Sequence[Rule] = (), across: Sequence[Rule] = (),
+                slack: float = 0.0) -> list[Line]:
     """Words (text, x0, x1, top, bottom in points from the page's top left) into lines of cells.
 
     One grouping for a text layer and for OCR (extractors/ocr.py): a word that
-    carries a "confidence" gives its cell the lowest confidence of its words.
+    carries a "confidence" gives its cell the lowest confidence of its words;
+    `slack` widens, in points, how exactly two cells must start in one column,
+    for word boxes that are less exact than a text layer's.
     """
     rows: list[list[dict]] = []
     for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
@@ -55,7 +58,8 @@ def group_words(words: list[dict], where: str, upright: Sequence[Rule] = (), acr
             rows[-1].append(word)
         else:
             rows.append([word])
-    return _join_wrapped_cells([_line(sorted(row, key=lambda w: w["x0"]), where, upright) for row in rows], across)
+    return _join_wrapped_cells([_line(sorted(row, key=lambda w: w["x0"]), where, upright) for row in rows], across,
+                               _ALIGN + slack)
 
 
 def _ruled_apart(left: dict, right: dict, rules: Sequence[Rule]) -> bool:
@@ -65,7 +69,7 @@ def _ruled_apart(left: dict, right: dict, rules: Sequence[Rule]) -> bool:
                for x, top, bottom in rules)
 
 
-def _join_wrapped_cells(lines: list[Line], across: Sequence[Rule] = ()) -> list[Line]:
+def _join_wrapped_cells(lines: list[Line], across: Sequence[Rule] = (), align: float = _ALIGN) -> list[Line]:
     """A table cell that wraps ("Helsepersonell-" / "nummer") continues on the line below.
 
     The lower line is a continuation when it has fewer cells than the line
@@ -76,9 +80,9 @@ def _join_wrapped_cells(lines: list[Line], across: Sequence[Rule] = ()) -> list[
     joined: list[Line] = []
     for line in lines:
         above = joined[-1] if joined else None
-        if above is not None and _continues(above, line) and not _ruled_off(above, line, across):
+        if above is not None and _continues(above, line, align) and not _ruled_off(above, line, across):
             for index, (cell, box) in enumerate(zip(line.cells, line.bboxes)):
-                target = next(i for i, b in enumerate(above.bboxes) if b and abs(b[0] - box[0]) < 2)
+                target = min((i for i, b in enumerate(above.bboxes) if b), key=lambda i: abs(above.bboxes[i][0] - box[0]))
                 above.cells[target] = _join(above.cells[target], cell)
                 if above.confidences:
                     above.confidences[target] = min(above.confidences[target], line.confidences[index])
@@ -97,11 +101,11 @@ def _ruled_off(above: Line, line: Line, across: Sequence[Rule]) -> bool:
     return any(bottom - 1 <= y <= top + 1 and left <= x1 and right >= x0 for y, left, right in across)
 
 
-def _continues(above: Line, line: Line) -> bool:
+def _continues(above: Line, line: Line, align: float = _ALIGN) -> bool:
     if len(above.cells) < 2 or len(line.cells) >= len(above.cells):
         return False
     starts = [b[0] for b in above.bboxes if b]
-    if not all(box and any(abs(box[0] - x) < 2 for x in starts) for box in line.bboxes):
+    if not all(box and any(abs(box[0] - x) < align for x in starts) for box in line.bboxes):
         return False
     height = line.bboxes[0][3] - line.bboxes[0][1]  # one text line: the cell above may have grown already
     return line.bboxes[0][1] - max(b[3] for b in above.bboxes if b) < 0.5 * height
