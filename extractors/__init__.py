@@ -16,7 +16,7 @@ from extractors.convert import converted
 from extractors.docx_text import docx_lines
 from extractors.fields import Line
 from extractors.form import read_form
-from extractors.models import Attachment, ExtractionProblem, OcrReading
+from extractors.models import Attachment, ExtractionProblem
 from extractors import ocr
 from extractors.pdf_text import pdf_lines
 from extractors.training_plan import read_training_plan
@@ -193,25 +193,8 @@ def _note_ocr(attachment: Attachment, read: ocr.OcrPages) -> None:
 def _with_ocr_note(attachment: Attachment) -> Attachment:
     """The reason says how sure OCR was, so the caseworker sees it beside the file."""
     if "ocr" in attachment.flags and attachment.ocr is not None:
-        attachment.reason = f"{attachment.reason}; {ocr_summary(attachment.ocr)}"
+        attachment.reason = f"{attachment.reason}; {attachment.ocr.summary()}"
     return attachment
-
-
-def ocr_summary(reading: OcrReading) -> str:
-    """"lest med OCR (2 sider, sikkerhet i snitt 0,97, lavest 0,55)", and the pages left unread."""
-    pages = len(reading.pages_read)
-    parts = [f"{pages} side{'r' if pages != 1 else ''}"]
-    if reading.mean_confidence is not None:
-        parts.append(f"sikkerhet i snitt {_decimal_comma(reading.mean_confidence)}, "
-                     f"lavest {_decimal_comma(reading.min_confidence)}")
-    text = f"lest med OCR ({', '.join(parts)})"
-    if reading.pages_skipped:
-        text += "; " + "; ".join(f"s. {n} {why}" for n, why in sorted(reading.pages_skipped.items()))
-    return text
-
-
-def _decimal_comma(value: float | None) -> str:
-    return f"{value:.2f}".replace(".", ",") if value is not None else "–"
 
 
 def _read_docx(path: Path, attachment: Attachment) -> Attachment:

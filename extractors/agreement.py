@@ -98,16 +98,26 @@ _NEGATED = re.compile(r"\b(ikke|nei|uten)\b", re.IGNORECASE)
 
 
 def _via_agency(finder: FieldFinder, lines: list[Line], file: str) -> Extracted[bool]:
-    """Stated yes/no when labelled; an agreement silent on vikarbyrå means no (RULES.md 3b)."""
+    """Stated yes/no when labelled; an agreement silent on vikarbyrå means no (RULES.md 3b).
+
+    Read by OCR, a sentence's answer is as sure as the words it rests on (the agency word and a
+    "not"), and silence as sure as the least well read sentence, which could have held the statement.
+    """
     spec = _spec()["fields"]["via_agency"]
     hit = finder.find(spec["labels"], value_parser(spec))
     if hit:
         return hit.extracted(file)
     for line in lines:
-        if _AGENCY.search(line.text):
-            return Extracted(value=not _NEGATED.search(line.text), grade=Grade.low,
-                             evidence=line.evidence(file, None, clean_text(line.text)[:120], "running-text"))
-    return Extracted(value=False, grade=Grade.low, evidence=Evidence(file=file, where="hele filen", route="default"))
+        agency = _AGENCY.search(line.text)
+        if agency:
+            negated = _NEGATED.search(line.text)
+            evidence = line.evidence(file, None, clean_text(line.text)[:120], "running-text")
+            if _read_by_ocr(line):
+                evidence.ocr_confidence = line.least_sure([agency[0], *([negated[0]] if negated else [])])
+            return Extracted(value=not negated, grade=Grade.low, evidence=evidence)
+    sentences = [line.mean_confidence() for line in lines if _read_by_ocr(line) and len(line.text.split()) >= 4]
+    return Extracted(value=False, grade=Grade.low, evidence=Evidence(
+        file=file, where="hele filen", route="default", ocr_confidence=min(sentences, default=None)))
 
 
 def _signatures(finder: FieldFinder, lines: list[Line], file: str) -> tuple[Extracted, Extracted]:

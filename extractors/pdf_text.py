@@ -86,6 +86,7 @@ def _join_wrapped_cells(lines: list[Line], across: Sequence[Rule] = (), align: f
                 above.cells[target] = _join(above.cells[target], cell)
                 if above.confidences:
                     above.confidences[target] = min(above.confidences[target], line.confidences[index])
+                    above.ocr_words[target] = above.ocr_words[target] + line.ocr_words[index]
                 old = above.bboxes[target]
                 above.bboxes[target] = (old[0], old[1], max(old[2], box[2]), box[3])
             continue
@@ -132,4 +133,6 @@ def _line(words: list[dict], where: str, rules: Sequence[Rule] = ()) -> Line:
         bboxes=[(round(cell[0]["x0"], 1), round(min(w["top"] for w in cell), 1),
                  round(cell[-1]["x1"], 1), round(max(w["bottom"] for w in cell), 1)) for cell in cells],
         confidences=[round(min(w["confidence"] for w in cell), 3) for cell in cells] if "confidence" in words[0] else [],
+        ocr_words=[[(w["text"], round(w["confidence"], 3)) for w in cell] for cell in cells]
+        if "confidence" in words[0] else [],
     )

@@ -67,24 +67,26 @@ def write(out: Path, sub: Submission, rng: random.Random) -> None:
     (out / ".truth" / f"{sub.submission_id}.json").write_bytes(truth.render(sub, facts, list(left)))
 
 
-def _plan_scans(sub: Submission, rng: random.Random, share: float) -> None:
+def _plan_scans(sub: Submission, rng: random.Random, share: float, dpi: int | None) -> None:
     """Marks agreements to be drawn as legible scans or photos, by an rng of their own so that the
     rest of the submission is drawn as without them."""
     for doctor in sub.doctors:
         if not doctor.scan and doctor.has_agreement and rng.random() < share:
             doctor.scan = "legible"
+        doctor.scan_dpi = dpi
 
 
 def new_context(registers_dir: Path | None = None) -> scenarios.Context:
     return scenarios.Context.for_registers(load(registers_dir) if registers_dir else load())
 
 
-def generate(out: Path, count: int, seed: int, wide: bool = True, scans: float = SCAN_SHARE) -> list[str]:
+def generate(out: Path, count: int, seed: int, wide: bool = True, scans: float = SCAN_SHARE,
+             scan_dpi: int | None = None) -> list[str]:
     """Writes `count` submissions into `out`, about half 2020 and half 2024; returns their ids.
 
     `wide` (the default) draws from the widest variation real files show; narrow keeps to
     the examples DOCUMENTS.md names. `scans` is the share of agreements that come as a scan or
-    a photo (1.0: every agreement)."""
+    a photo (1.0: every agreement); `scan_dpi` scans them all at one resolution."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     rng, ctx = random.Random(seed), new_context()
@@ -96,7 +98,7 @@ def generate(out: Path, count: int, seed: int, wide: bool = True, scans: float =
             year = YEARS[i % 2]
             sub_rng = random.Random(f"{seed}:{i}")
             sub = scenarios.build(sub_rng, ctx, f"AR-{year}-{number:06d}", year, scenarios.pick_status(sub_rng))
-            _plan_scans(sub, random.Random(f"{seed}:{i}:scans"), scans)
+            _plan_scans(sub, random.Random(f"{seed}:{i}:scans"), scans, scan_dpi)
             write(out, sub, sub_rng)
             ids.append(sub.submission_id)
     finally:

@@ -154,7 +154,7 @@ def render(rng: random.Random, sub: Submission, d: Doctor) -> tuple[bytes, str, 
         scan_rng = random.Random(f"scan:{sub.submission_id}:{d.hpr}")
         if d.scan == "faint":
             return faint(pdf, scan_rng), "pdf", ScanStyle(kind="faint").truth()
-        style = ScanStyle.draw(scan_rng, page_count(pdf))
+        style = ScanStyle.draw(scan_rng, page_count(pdf), d.scan_dpi)
         data, ext = scanned(pdf, style, scan_rng)
         return data, ext, style.truth()
     as_pdf = rng.random() < 0.9

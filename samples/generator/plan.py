@@ -54,6 +54,7 @@ class Doctor:
     agency_statement: bool | None = None  # None: the agreement says nothing
     has_agreement: bool = True
     scan: str = ""  # the agreement as a scan or photo: "legible" (read by OCR) or "faint" (no words left)
+    scan_dpi: int | None = None  # a resolution every scan of the run keeps; None: drawn per scan
     shows_orgnr: bool = False  # the agreement states the kommune's org number
     has_plan: bool = True
     costs: dict[str, Decimal] = field(default_factory=dict)  # regime A

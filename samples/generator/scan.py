@@ -48,9 +48,11 @@ class ScanStyle:
     image_format: str = "JPEG"  # photo
 
     @classmethod
-    def draw(cls, rng: random.Random, pages: int) -> "ScanStyle":
+    def draw(cls, rng: random.Random, pages: int, dpi: int | None = None) -> "ScanStyle":
+        """A style drawn from `rng`; `dpi` fixes the resolution (a bench at one resolution)."""
         kind = "photo" if pages == 1 and rng.random() < 0.3 else "pdf"
-        style = cls(kind=kind, dpi=rng.choice([200, 200, 300]), paper=rng.randint(215, 245),
+        drawn_dpi = rng.choice([200, 200, 300])
+        style = cls(kind=kind, dpi=dpi or drawn_dpi, paper=rng.randint(215, 245),
                     blur=rng.uniform(0.3, 1.0), tilt=rng.choice([-1, 1]) * rng.uniform(0.5, 2.0),
                     noise=rng.uniform(2, 8), quality=rng.randint(55, 75),
                     scribble=rng.choice([None, None, None, None, "municipality", "doctor"]), stamp=rng.random() < 0.25)
