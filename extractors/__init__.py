@@ -166,8 +166,15 @@ def _read_pdf(path: Path, attachment: Attachment) -> Attachment:
 
 
 def _read_image(path: Path, attachment: Attachment) -> Attachment:
-    """A photographed or scanned page sent as a picture: read by OCR, a document if its words say so."""
-    read = ocr.read_image_file(path)
+    """A photographed or scanned page sent as a picture: read by OCR, a document if its words say so.
+
+    A picture that cannot be decoded stays `other`: were it the agreement, the missing agreement
+    is its own finding; any other picture need not stop the case."""
+    try:
+        read = ocr.read_image_file(path)
+    except (OSError, ValueError, SyntaxError):  # what Pillow raises for a broken or truncated image
+        attachment.reason = "Bilde som ikke kunne åpnes (skadet fil), ikke et dokument som leses automatisk"
+        return attachment
     _note_ocr(attachment, read)
     if read.characters < _MIN_TEXT_CHARS:
         attachment.reason = "Bilde uten lesbar tekst, ikke et dokument som leses automatisk"

@@ -52,8 +52,8 @@ _SLACK = 2.0  # points OCR's box edges wander beyond a text layer's
 cv2.setNumThreads(1)
 
 
-class PageTimeout(Exception):
-    """One page took longer than LIMITS.ocr_page_seconds."""
+class PageTimeout(BaseException):
+    """One page took longer than LIMITS.ocr_page_seconds (a BaseException: RapidOCR wraps every Exception)."""
 
 
 @dataclass
