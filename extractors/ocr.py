@@ -5,10 +5,11 @@ cut out of its background and its perspective undone, a page turned a quarter
 is turned back (text lines make the row profile of ink sharp), and a tilt of a
 few degrees is measured and undone, because the line grouping expects the
 words of one line at one height. Table ruling lines are found with OpenCV
-morphology and wiped before recognition, so a glyph touching a line is not read
-as a stray "1" or "|" (an HPR 9306163 read as 19306163); the lines found go to
-the grouping as the table's rules, as a text layer's drawn lines do. A page
-still read poorly is tried upside down. The words, with boxes in PDF points
+morphology; words are built from the recognizer's character boxes, so a glyph
+standing on an upright line (the line read as "|" or "1": an HPR 9306163 read
+as 19306163) is dropped and a text box running across a line is cut into its
+cells' words. The lines go to the grouping as the table's rules, as a text
+layer's drawn lines do. A page still read poorly is tried upside down. The words, with boxes in PDF points
 and their confidence, go through the same grouping as a text layer
 (`extractors.pdf_text.group_words`), so labels and evidence work unchanged.
 
@@ -263,9 +264,9 @@ class _Reading:
 
 def _recognise(grey: np.ndarray, where: str) -> _Reading:
     scale = _points_per_pixel(grey)
-    cleaned, upright, across = _without_ruling_lines(grey, scale)
-    output = engine()(cv2.cvtColor(cleaned, cv2.COLOR_GRAY2BGR), return_word_box=True)
-    words = _glyph_heights([w for w in _words(output, scale) if w["text"].strip()])
+    upright, across = _ruling_lines(grey, scale)
+    output = engine()(cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR), return_word_box=True, return_single_char_box=True)
+    words = _glyph_heights([w for w in _words(output, scale, upright) if w["text"].strip()])
     if not words:
         return _Reading([], [])
     lines = group_words(words, where, upright, across, slack=_SLACK)
@@ -296,28 +297,77 @@ def _points_per_pixel(grey: np.ndarray) -> float:
     return _A4_LONG_SIDE / max(grey.shape)
 
 
-def _words(output, scale: float) -> list[dict]:
-    """RapidOCR's word boxes in points; a text box without word boxes is split by its characters."""
+def _words(output, scale: float, upright: list[Rule]) -> list[dict]:
+    """Words in points, built from RapidOCR's character boxes: a glyph standing on a table's
+    upright line is that line (read as "|" or "1") and is dropped, and a word that runs across
+    such a line is two cells' words. A text box whose characters cannot be placed is split evenly."""
     if output is None or not getattr(output, "txts", None):
         return []
     words: list[dict] = []
-    word_results = output.word_results if len(output.word_results) == len(output.txts) else [()] * len(output.txts)
-    for box, text, score, parts in zip(output.boxes, output.txts, output.scores, word_results):
-        boxed = [(t, s, b) for t, s, b in parts if b is not None] if parts else []
-        if boxed:
-            words.extend(_word(t, s, np.asarray(b, float), scale) for t, s, b in boxed)
+    char_results = output.word_results if len(output.word_results) == len(output.txts) else [()] * len(output.txts)
+    for box, text, score, chars in zip(output.boxes, output.txts, output.scores, char_results):
+        placed = [(c, float(s), np.asarray(b, float) * scale) for c, s, b in chars if b is not None] if chars else []
+        if placed and len(placed) == len(text.replace(" ", "")):
+            words.extend(_words_of_line(text, placed, upright))
         else:
-            words.extend(_split_box(text, float(score), np.asarray(box, float), scale))
+            words.extend(_split_box(text, float(score), np.asarray(box, float) * scale))
     return words
 
 
-def _word(text: str, score: float, corners: np.ndarray, scale: float) -> dict:
+_RULE_LIKE = set("|1lI![]")
+
+
+def _words_of_line(text: str, chars: list[tuple[str, float, np.ndarray]], upright: list[Rule]) -> list[dict]:
+    """The text box's words (split at its spaces), each cut where an upright rule crosses it."""
+    words: list[dict] = []
+    remaining = iter(chars)
+    for token in text.split(" "):
+        glyphs = [next(remaining) for _ in token]
+        piece: list[tuple[str, float, np.ndarray]] = []
+        for glyph in glyphs:
+            rule = _rule_at(glyph[2], upright)
+            if rule is not None and glyph[0] in _RULE_LIKE:
+                words.extend(_word_of(piece))
+                piece = []
+                continue
+            if piece and _rule_between(piece[-1][2], glyph[2], upright):
+                words.extend(_word_of(piece))
+                piece = []
+            piece.append(glyph)
+        words.extend(_word_of(piece))
+    return words
+
+
+def _middle(corners: np.ndarray) -> tuple[float, float]:
+    return (corners[:, 0].min() + corners[:, 0].max()) / 2, (corners[:, 1].min() + corners[:, 1].max()) / 2
+
+
+def _rule_at(corners: np.ndarray, upright: list[Rule]) -> Rule | None:
+    """The upright rule a glyph stands on: its middle within two points of the line, which runs
+    through the glyph's height (a line of the row above, ending at the row's border, does not)."""
+    x, y = _middle(corners)
+    return next((r for r in upright if abs(r[0] - x) <= 2.0 and r[1] <= y <= r[2]), None)
+
+
+def _rule_between(left: np.ndarray, right: np.ndarray, upright: list[Rule]) -> bool:
+    (start, y), (end, _) = _middle(left), _middle(right)
+    return any(start < x < end and top <= y <= bottom for x, top, bottom in upright)
+
+
+def _word_of(glyphs: list[tuple[str, float, np.ndarray]]) -> list[dict]:
+    if not glyphs:
+        return []
+    corners = np.vstack([g[2] for g in glyphs])
+    return [_word("".join(g[0] for g in glyphs), min(g[1] for g in glyphs), corners)]
+
+
+def _word(text: str, score: float, corners: np.ndarray) -> dict:
     xs, ys = corners[:, 0], corners[:, 1]
-    return {"text": text, "x0": xs.min() * scale, "x1": xs.max() * scale, "top": ys.min() * scale,
-            "bottom": ys.max() * scale, "confidence": float(score)}
+    return {"text": text, "x0": xs.min(), "x1": xs.max(), "top": ys.min(), "bottom": ys.max(),
+            "confidence": float(score)}
 
 
-def _split_box(text: str, score: float, corners: np.ndarray, scale: float) -> list[dict]:
+def _split_box(text: str, score: float, corners: np.ndarray) -> list[dict]:
     x0, x1 = corners[:, 0].min(), corners[:, 0].max()
     per_char = (x1 - x0) / max(len(text), 1)
     words, offset = [], 0
@@ -325,7 +375,7 @@ def _split_box(text: str, score: float, corners: np.ndarray, scale: float) -> li
         if token:
             left = x0 + offset * per_char
             words.append(_word(token, score, np.array([[left, corners[:, 1].min()],
-                                                        [left + len(token) * per_char, corners[:, 1].max()]]), scale))
+                                                        [left + len(token) * per_char, corners[:, 1].max()]])))
         offset += len(token) + 1
     return words
 
@@ -416,17 +466,16 @@ def _deskewed(grey: np.ndarray) -> np.ndarray:
     return cv2.warpAffine(grey, matrix, (width, height), flags=cv2.INTER_LINEAR, borderValue=255)
 
 
-def _without_ruling_lines(grey: np.ndarray, scale: float) -> tuple[np.ndarray, list[Rule], list[Rule]]:
-    """The page with its table lines wiped, and the lines as rules in points: upright (x, top, bottom)
-    and across (y, x0, x1). A line is a straight run of ink longer than any glyph (20 points)."""
+def _ruling_lines(grey: np.ndarray, scale: float) -> tuple[list[Rule], list[Rule]]:
+    """The page's table lines as rules in points: upright (x, top, bottom) and across (y, x0, x1).
+    A line is a straight run of ink taller or wider than any glyph of body or heading text (14 points:
+    one table row). The lines stay in the image:
+    wiping them also wipes a digit written over the line."""
     ink = cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15)
-    length = max(15, int(20 / scale))
+    length = max(15, int(14 / scale))
     across_mask = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
     upright_mask = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, length)))
-    mask = cv2.dilate(across_mask | upright_mask, np.ones((3, 3), np.uint8))
-    cleaned = grey.copy()
-    cleaned[mask > 0] = 255
-    return cleaned, _rules(upright_mask, scale, upright=True), _rules(across_mask, scale, upright=False)
+    return _rules(upright_mask, scale, upright=True), _rules(across_mask, scale, upright=False)
 
 
 def _rules(mask: np.ndarray, scale: float, upright: bool) -> list[Rule]:

@@ -49,8 +49,9 @@ def group_words(words: list[dict], where: str, upright: Sequence[Rule] = (), acr
 
     One grouping for a text layer and for OCR (extractors/ocr.py): a word that
     carries a "confidence" gives its cell the lowest confidence of its words;
-    `slack` widens, in points, how exactly two cells must start in one column,
-    for word boxes that are less exact than a text layer's.
+    `slack` widens, in points, how exactly two cells must start in one column
+    and where a ruling line may stand between two words, for word boxes that are
+    less exact than a text layer's.
     """
     rows: list[list[dict]] = []
     for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
@@ -58,14 +59,14 @@ def group_words(words: list[dict], where: str, upright: Sequence[Rule] = (), acr
             rows[-1].append(word)
         else:
             rows.append([word])
-    return _join_wrapped_cells([_line(sorted(row, key=lambda w: w["x0"]), where, upright) for row in rows], across,
-                               _ALIGN + slack)
+    return _join_wrapped_cells([_line(sorted(row, key=lambda w: w["x0"]), where, upright, slack) for row in rows],
+                               across, _ALIGN + slack)
 
 
-def _ruled_apart(left: dict, right: dict, rules: Sequence[Rule]) -> bool:
+def _ruled_apart(left: dict, right: dict, rules: Sequence[Rule], slack: float = 0.0) -> bool:
     """A table's vertical line stands between the two words: they are in different cells,
     however close a filled cell brings them."""
-    return any(left["x1"] - 0.5 <= x <= right["x0"] + 0.5 and top <= right["top"] + 1 and bottom >= right["bottom"] - 1
+    return any(left["x1"] - 0.5 - slack <= x <= right["x0"] + 0.5 + slack and top <= right["top"] + 1 and bottom >= right["bottom"] - 1
                for x, top, bottom in rules)
 
 
@@ -119,11 +120,11 @@ def _join(first: str, second: str) -> str:
     return f"{first} {second}"
 
 
-def _line(words: list[dict], where: str, rules: Sequence[Rule] = ()) -> Line:
+def _line(words: list[dict], where: str, rules: Sequence[Rule] = (), slack: float = 0.0) -> Line:
     cells: list[list[dict]] = [[words[0]]]
     for prev, word in zip(words, words[1:]):
         height = max(prev["bottom"] - prev["top"], 4.0)
-        if word["x0"] - prev["x1"] > 0.9 * height or _ruled_apart(prev, word, rules):
+        if word["x0"] - prev["x1"] > 0.9 * height or _ruled_apart(prev, word, rules, slack):
             cells.append([word])
         else:
             cells[-1].append(word)
