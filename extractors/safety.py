@@ -36,8 +36,9 @@ class SafetyLimits:
     sheet_columns: int = 1_000
     sheet_cells: int = 2_000_000
     # OCR runs inside the attachment's child (pipeline/isolation.py: 60 s wall). A page takes about
-    # 3 s on a free core and twice that on a busy one, so 8 pages (the first six and the last two)
-    # and 40 s in all leave the child's limit room for loading and classifying.
+    # 2.5 s of CPU (a photo held sideways up to three times that), so 8 pages (the first six and the
+    # last two) and 40 s of CPU in all; the seconds are CPU time, so a busy machine skips no page a
+    # free one reads (the child's wall limit still ends a file that waits too long for a core).
     ocr_pages: int = 8
     ocr_page_seconds: float = 15.0
     ocr_file_seconds: float = 40.0
