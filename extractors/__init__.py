@@ -98,10 +98,13 @@ def _capitalised(fmt: Format) -> str:
 
 
 def _out_of_memory(error: BaseException | None) -> bool:
-    """pdfminer wraps a failed allocation in its own exception; the cause still says MemoryError."""
+    """pdfminer wraps a failed allocation in its own exception; the cause still says MemoryError.
+    onnxruntime (OCR) says std::bad_alloc in its message."""
     seen = 0
     while error is not None and seen < 5:
         if isinstance(error, MemoryError) or any(isinstance(arg, MemoryError) for arg in getattr(error, "args", ())):
+            return True
+        if "std::bad_alloc" in str(error):
             return True
         error, seen = error.__cause__ or error.__context__, seen + 1
     return False

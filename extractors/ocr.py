@@ -49,6 +49,8 @@ _USABLE = 0.5  # RapidOCR's own floor for a text box; fewer usable characters th
 _GLYPH_SHARE = 0.7  # a detected box is about 1.4 times its letters' height (10-pt text: 14-15 pt)
 _TALLEST = 1.25  # a box taller than this times the page's usual one framed something else as well
 _SLACK = 2.0  # points OCR's box edges wander beyond a text layer's
+_INK_CONTRAST = 60  # grey levels below the paper that count as ink
+_INK_SHARE = 0.0005  # a page with less ink than this (a few characters' worth) is blank
 _ORIENTATION_SIDE = 1000  # pixels of the copy on which text lines show which way a page lies
 
 cv2.setNumThreads(1)
@@ -238,7 +240,10 @@ def _time_limit(seconds: float) -> Iterator[None]:
 # --- one page -----------------------------------------------------------------------------------
 
 def read_page(grey: np.ndarray, where: str, photo: bool = False) -> tuple[list[Line], list[tuple[float, int]]]:
-    """The lines of one page image, and each word's (confidence, characters)."""
+    """The lines of one page image, and each word's (confidence, characters); a page without ink
+    (blank, or so faint that its words are gone) is not given to the recognizer at all."""
+    if _blank(grey):
+        return [], []
     if photo:
         grey = _flatten_sheet(grey)
     grey = _deskewed(_quarter_turned(grey))
@@ -248,6 +253,12 @@ def read_page(grey: np.ndarray, where: str, photo: bool = False) -> tuple[list[L
     turned = _recognise(cv2.rotate(grey, cv2.ROTATE_180), where)
     best = max((first, turned), key=lambda r: r.usable_chars)
     return best.lines, best.words
+
+
+def _blank(grey: np.ndarray) -> bool:
+    """Hardly a pixel clearly darker than the paper: no words to read."""
+    paper = float(np.median(grey))
+    return float((grey < paper - _INK_CONTRAST).mean()) < _INK_SHARE
 
 
 @dataclass
