@@ -146,6 +146,7 @@ class OcrTally:
     wall: float = 0.0
     cpu: float = 0.0
     files: int = 0
+    kinds_right: int = 0
     files_automatic: int = 0  # no doc.ocr-uncertain at all for the file's doctor
     examples: list[str] = field(default_factory=list)
 
@@ -205,6 +206,7 @@ def _compare_ocr(ocr: OcrTally, sid: str, folder: Path, scans: dict[str, dict], 
         att = read.get(name)
         record = getattr(att, fact["kind"], None) if att is not None else None
         ocr.files += 1
+        ocr.kinds_right += att is not None and att.kind == fact["kind"]
         flagged = [f for f in findings if f.rule == "doc.ocr-uncertain" and f.evidence and f.evidence.file == name]
         ocr.files_automatic += not flagged
         for field_name, expected in fact["fields"].items():
@@ -242,7 +244,8 @@ def report_ocr(ocr: OcrTally) -> None:
     if not ocr.files:
         return
     total = ocr.total or 1
-    print(f"OCR (skannede og fotograferte avtaler): {ocr.files} filer, {ocr.pages} sider")
+    print(f"OCR (skannede og fotograferte avtaler): {ocr.files} filer, {ocr.pages} sider; "
+          f"vedleggstype riktig {ocr.kinds_right}/{ocr.files}")
     print(f"  Felt riktig: {ocr.right / total:.1%} ({ocr.right}/{ocr.total}); mangler: {ocr.missing}; "
           f"feil verdi: {ocr.wrong}, av dem IKKE fanget av doc.ocr-uncertain: {ocr.wrong_unflagged}")
     print(f"  Riktige verdier likevel merket usikre: {ocr.right_flagged}; filer uten doc.ocr-uncertain: "
