@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
+from typing import Iterator
 
 from samples.generator import agreement, budget_xlsx, cover_letter, form_json, scenarios, training_plan, truth
 from samples.generator.office_zip import pack
@@ -68,24 +69,30 @@ def new_context(registers_dir: Path | None = None) -> scenarios.Context:
     return scenarios.Context.for_registers(load(registers_dir) if registers_dir else load())
 
 
-def generate(out: Path, count: int, seed: int, wide: bool = True) -> list[str]:
-    """Writes `count` submissions into `out`, about half 2020 and half 2024; returns their ids.
-
-    `wide` (the default) draws from the widest variation real files show; narrow keeps to
-    the examples DOCUMENTS.md names."""
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+def plans(count: int, seed: int, wide: bool = True) -> Iterator[tuple[Submission, random.Random]]:
+    """The planned submissions of a run, each with the random stream its files are drawn from;
+    about half 2020 and half 2024. The variation width holds while the caller draws each one."""
     rng, ctx = random.Random(seed), new_context()
     numbers = rng.sample(range(100, 999999), count)
-    ids = []
     set_wide(wide)
     try:
         for i, number in enumerate(numbers):
             year = YEARS[i % 2]
             sub_rng = random.Random(f"{seed}:{i}")
-            sub = scenarios.build(sub_rng, ctx, f"AR-{year}-{number:06d}", year, scenarios.pick_status(sub_rng))
-            write(out, sub, sub_rng)
-            ids.append(sub.submission_id)
+            yield scenarios.build(sub_rng, ctx, f"AR-{year}-{number:06d}", year, scenarios.pick_status(sub_rng)), sub_rng
     finally:
         set_wide(True)
+
+
+def generate(out: Path, count: int, seed: int, wide: bool = True) -> list[str]:
+    """Writes `count` submissions into `out`; returns their ids.
+
+    `wide` (the default) draws from the widest variation real files show; narrow keeps to
+    the examples DOCUMENTS.md names."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    ids = []
+    for sub, sub_rng in plans(count, seed, wide):
+        write(out, sub, sub_rng)
+        ids.append(sub.submission_id)
     return ids
