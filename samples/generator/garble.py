@@ -228,6 +228,12 @@ def _garbled_amount(rng: random.Random, value: object) -> str:
     return text.format(o=str(amount).replace("0", "O"), k=int(float(value) // 1000))
 
 
+def _amount_cells(files: dict[str, bytes], truth: dict, d: Doctor) -> list[str]:
+    """The cells of the doctor's budget rows holding a number (not text, not a formula)."""
+    name = _budget_name(files, truth)
+    return _budget_cells(files[name], _is_amount, {d.hpr, str(int(d.hpr))}) if name else []
+
+
 def _budget_name(files: dict[str, bytes], truth: dict) -> str | None:
     """The budget's file name when it is an Excel workbook (the cells a garble edits)."""
     return next((n for n, f in truth["files"].items() if f["kind"] == "budget"
@@ -250,29 +256,28 @@ def applicable(sub: Submission, truth: dict, files: dict[str, bytes]) -> list[st
         kinds += ["end-dropped", "end-unknown-phrasing"]
     if sub.regime == "B" and any(d.agency_statement is not True for d in drawn):
         kinds.append("agency-in-passing")
-    if _budget_name(files, truth):
+    if any(_amount_cells(files, truth, d) for d in sub.doctors):
         kinds.append("amount-garbled")
     return kinds
 
 
-def _doctor_for(rng: random.Random, kind: str, sub: Submission, truth: dict) -> Doctor:
+def _doctor_for(rng: random.Random, kind: str, sub: Submission, truth: dict, files: dict[str, bytes]) -> Doctor:
     drawn = [d for d in sub.doctors if d.has_agreement and not d.scanned and _doc_name(truth, "agreement", d.hpr)]
     if kind in ("end-dropped", "end-unknown-phrasing"):
         drawn = [d for d in drawn if d.employment_end]
     elif kind == "agency-in-passing":
         drawn = [d for d in drawn if d.agency_statement is not True]
     elif kind == "amount-garbled":
-        drawn = list(sub.doctors)
+        drawn = [d for d in sub.doctors if _amount_cells(files, truth, d)]
     return rng.choice(drawn)
 
 
 def garble(rng: random.Random, sub: Submission, kind: str, files: dict[str, bytes], truth: dict) -> Garble:
     """Apply one garble to the files of a written submission (changed in `files`)."""
-    d = _doctor_for(rng, kind, sub, truth)
+    d = _doctor_for(rng, kind, sub, truth, files)
     if kind == "amount-garbled":
         name = _budget_name(files, truth)
-        coords = _budget_cells(files[name], _is_amount, {d.hpr, str(int(d.hpr))})
-        coord = rng.choice(coords)
+        coord = rng.choice(_amount_cells(files, truth, d))
         value = load_workbook(io.BytesIO(files[name])).worksheets[0][coord].value
         text = _garbled_amount(rng, value)
         files[name] = _with_text(files[name], [coord], text)
