@@ -311,13 +311,16 @@ def _hpr(book: Workbook, table: Table, row: Row) -> Extracted[str]:
 
 def _check_sum(book: Workbook, table: Table, target: Extracted[Decimal], cell: Cell | None,
                parts: list[Decimal]) -> Extracted[Decimal]:
-    """A typed-in sum is compared with its parts; formulas were already recomputed by the workbook."""
+    """A typed-in sum is compared with its parts; formulas were already recomputed by the workbook.
+
+    A sum recomputed from cells read is as sure as they are (RULES.md §4: the recomputed one is used),
+    so it keeps the grade found; a part that could not be read is the checks' concern."""
     if cell is None or cell.formula or target.value is None or not parts:
         return target
     recomputed = sum(parts, Decimal(0))
     if abs(recomputed - target.value) > _TOLERANCE:
         book.note_mismatch(table.sheet, cell.coord, target.value, recomputed, cell.value)
-        return Extracted(value=recomputed, grade=Grade.low, evidence=target.evidence)
+        return Extracted(value=recomputed, grade=Grade.found, evidence=target.evidence)
     return target
 
 
@@ -362,13 +365,13 @@ def _parsed(book: Workbook, table: Table, row: Row, name: str, parse: Callable[[
 def _range_sum(book: Workbook, table: Table, row: Row, parts: list[Decimal]) -> Extracted[Decimal]:
     cost_cells = [row.cells[n].coord for n in table.columns if n.startswith("cost:")]
     where = f"{table.sheet}!{cost_cells[0]}:{cost_cells[-1]}"
-    return Extracted(value=sum(parts, Decimal(0)), grade=Grade.low,
+    return Extracted(value=sum(parts, Decimal(0)), grade=Grade.found,
                      evidence=Evidence(file=book.file, where=where, value=None, route="sheet-cell"))
 
 
 def _column_sum(book: Workbook, table: Table, rows: list[Row], name: str, parts: list[Decimal]) -> Extracted[Decimal]:
     where = f"{table.sheet}!{rows[0].cells[name].coord}:{rows[-1].cells[name].coord}"
-    return Extracted(value=sum(parts, Decimal(0)), grade=Grade.low,
+    return Extracted(value=sum(parts, Decimal(0)), grade=Grade.found,
                      evidence=Evidence(file=book.file, where=where, value=None, route="sheet-cell"))
 
 

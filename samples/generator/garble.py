@@ -51,7 +51,7 @@ UNKNOWN_POSITION_LABELS = ("Avtaleform:", "Driftsform:", "Praksisform:")
 UNKNOWN_END_LABELS = ("Siste arbeidsdag:", "Varer til og med:", "Vikariat t.o.m.:")
 PASSING_VIKAR = "Ved fravær sørger legen selv for inntak av vikar."
 PASSING_AGENCY = "Kommunen benytter vikarbyrå ved ferieavvikling og sykdom."
-GARBLED_AMOUNTS = ("#REF!", "se vedlegg", "{o}", "ca. {k} tusen")
+GARBLED_AMOUNTS = ("#REF!", "se vedlegg", "{o}", "ca. {k} tusen")  # {o}: zeros typed as the letter O
 BUDGET_SHEET = "xl/worksheets/sheet1.xml"  # the budget's own sheet comes first
 
 
@@ -224,7 +224,8 @@ def _is_amount(value: object, hprs: set[str]) -> bool:
 
 def _garbled_amount(rng: random.Random, value: object) -> str:
     amount = int(value) if float(value).is_integer() else value
-    text = rng.choice([t for t in GARBLED_AMOUNTS if t != "{o}" or "0" in str(amount)])
+    text = rng.choice([t for t in GARBLED_AMOUNTS if ("{o}" not in t or "0" in str(amount))
+                       and ("{k}" not in t or float(value) >= 1000)])
     return text.format(o=str(amount).replace("0", "O"), k=int(float(value) // 1000))
 
 
@@ -315,6 +316,25 @@ def _store(entry: Path, files: dict[str, bytes]) -> None:
         (entry / name).write_bytes(data)
 
 
+def write_garbled(out: Path, sub: Submission, rng: random.Random, garble_rng: random.Random,
+                  kinds: tuple[str, ...] = tuple(KINDS)) -> Garble | None:
+    """Write the submission as `samples.generator.write` does, then garble it with one of the `kinds`
+    it allows (None: none applies, the submission stays as drawn); the truth names the garble."""
+    write(out, sub, rng)
+    sid = sub.submission_id
+    entry = out / sid if (out / sid).exists() else out / f"{sid}.zip"
+    truth_path = out / ".truth" / f"{sid}.json"
+    truth, files = json.loads(truth_path.read_text(encoding="utf-8")), _read(entry)
+    allowed = [k for k in applicable(sub, truth, files) if k in kinds]
+    if not allowed:
+        return None
+    done = garble(garble_rng, sub, garble_rng.choice(allowed), files, truth)
+    _store(entry, files)
+    truth["garbled"] = dataclasses.asdict(done)
+    truth_path.write_text(json.dumps(truth, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return done
+
+
 def generate(out: Path, count: int, seed: int, share: float = 0.5, kinds: tuple[str, ...] = tuple(KINDS),
              ) -> dict[str, Garble | None]:
     """The inbox `samples.generator.generate` writes for (count, seed), with about `share` of its
@@ -323,20 +343,10 @@ def generate(out: Path, count: int, seed: int, share: float = 0.5, kinds: tuple[
     out.mkdir(parents=True, exist_ok=True)
     garbles: dict[str, Garble | None] = {}
     for sub, sub_rng in plans(count, seed):
-        write(out, sub, sub_rng)
-        sid = sub.submission_id
-        garbles[sid] = None
-        rng = random.Random(f"garble:{seed}:{sid}")
-        if rng.random() >= share:
-            continue
-        entry = out / sid if (out / sid).exists() else out / f"{sid}.zip"
-        truth_path = out / ".truth" / f"{sid}.json"
-        truth, files = json.loads(truth_path.read_text(encoding="utf-8")), _read(entry)
-        allowed = [k for k in applicable(sub, truth, files) if k in kinds]
-        if not allowed:
-            continue
-        garbles[sid] = done = garble(rng, sub, rng.choice(allowed), files, truth)
-        _store(entry, files)
-        truth["garbled"] = dataclasses.asdict(done)
-        truth_path.write_text(json.dumps(truth, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        garble_rng = random.Random(f"garble:{seed}:{sub.submission_id}")
+        if garble_rng.random() < share:
+            garbles[sub.submission_id] = write_garbled(out, sub, sub_rng, garble_rng, kinds)
+        else:
+            write(out, sub, sub_rng)
+            garbles[sub.submission_id] = None
     return garbles
