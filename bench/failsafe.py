@@ -2,6 +2,7 @@
 
     python bench/failsafe.py --count 200 --seed 11            # half the submissions garbled
     python bench/failsafe.py --count 100 --seed 3 --share 1   # every submission garbled where it can be
+    python bench/failsafe.py --share 1 --kinds end-dropped,end-unknown-phrasing   # only these garbles
 
 Writes the generator's widest inbox twice into a temporary folder: as drawn, and with about
 `--share` of the submissions garbled (samples/generator/garble.py: a decisive value removed,
@@ -99,11 +100,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=100)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--share", type=float, default=0.5, help="share of submissions garbled (0-1)")
+    parser.add_argument("--kinds", default=",".join(garble.KINDS), help="the garbles to draw from, comma-separated")
     args = parser.parse_args(argv)
+    kinds = tuple(k.strip() for k in args.kinds.split(",") if k.strip())
+    unknown = [k for k in kinds if k not in garble.KINDS]
+    if unknown:
+        parser.error(f"ukjent garble: {', '.join(unknown)} (kjente: {', '.join(garble.KINDS)})")
     with tempfile.TemporaryDirectory() as tmp:
         normal, garbled = Path(tmp) / "normal", Path(tmp) / "garbled"
         generate(normal, args.count, args.seed)
-        garble.generate(garbled, args.count, args.seed, args.share)
+        garble.generate(garbled, args.count, args.seed, args.share, kinds)
         report("Vanlig innboks", decide_inbox(normal))
         report("Garblet innboks", decide_inbox(garbled))
     return 0
