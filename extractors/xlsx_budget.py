@@ -432,7 +432,7 @@ def _read_summary(book: Workbook, claims: Table, record: BudgetRecord) -> None:
             for row in rows:
                 hpr = _hpr(book, supplement_table, row)
                 amount = _money(book, supplement_table, row, "district_supplement")
-                if hpr.value and amount.found:
+                if hpr.value and (amount.found or amount.evidence is not None):
                     record.district_supplement[hpr.value] = amount
         labelled = _labelled_numbers(book, sheet)
         for hpr, amount in labelled.pop("district_supplement", {}).items():
@@ -469,7 +469,7 @@ def _labelled_numbers(book: Workbook, sheet: str) -> dict[str, dict[str, Extract
                     hpr = _hpr_in(cells)
                     if hpr:
                         found.setdefault(name, {}).setdefault(hpr, amount)
-                elif score >= best.get(name, 0):
+                elif score > best.get(name, 0) or (score == best.get(name) and amount.found):
                     best[name] = score
                     found[name] = {"": amount}
                 break
@@ -485,15 +485,20 @@ def _label_score(text: str, synonyms: list[str]) -> int:
 
 
 def _first_number_right(book: Workbook, sheet: str, cells: list[Cell], skip_hpr: bool) -> Extracted[Decimal] | None:
+    """The first number right of a label; failing that, the first text there as an amount that could
+    not be read (no value, the text as evidence): "Tilrettelegging | se vedlegg" is no claim of 0."""
+    unread: Extracted[Decimal] | None = None
     for cell in cells:
         if skip_hpr and _looks_like_hpr(cell.value):
             continue
         value = book.safe_number(sheet, cell)
+        evidence = Evidence(file=book.file, where=f"{sheet}!{cell.coord}", value=evidence_value(cell.value),
+                            route="sheet-cell")
         if value is not None:
-            return Extracted(value=value, grade=Grade.found,
-                             evidence=Evidence(file=book.file, where=f"{sheet}!{cell.coord}",
-                                               value=evidence_value(cell.value), route="sheet-cell"))
-    return None
+            return Extracted(value=value, grade=Grade.found, evidence=evidence)
+        if unread is None and _has_text(cell):
+            unread = Extracted(evidence=evidence)
+    return unread
 
 
 def _looks_like_hpr(value: object) -> bool:

@@ -29,6 +29,7 @@ def registers():
 
 def _garbled(out: Path, year: int, status: str, variant: str, kind: str, seed: str) -> garble.Garble:
     sub = scenarios.build(random.Random(seed), new_context(), f"AR-{year}-900001", year, status, variant)
+    sub.zipped = False  # a folder, so that a test can open the garbled file
     done = garble.write_garbled(out, sub, random.Random(f"{seed}:draw"), random.Random(f"{seed}:garble"), (kind,))
     assert done is not None and done.kind == kind
     return done
@@ -44,6 +45,7 @@ def _truth(out: Path, sid: str) -> dict:
     (2024, "reject", "vikar-too-short", "end-dropped"),  # a vikariat without its end date paid in full
     (2024, "approve", "clean", "agency-in-passing"),  # a vikarbyrå named in passing read as the doctor's employer
     (2024, "approve", "clean", "amount-garbled"),  # an hours or rate cell that is no number counted as 0
+    (2024, "approve", "clean", "summary-garbled"),  # a district supplement that is no number left out
 ])
 def test_a_garbled_submission_goes_to_manual_review_instead_of_a_wrong_decision(tmp_path, registers, year, status,
                                                                                   variant, kind):
@@ -78,6 +80,15 @@ def test_a_position_label_whose_text_cannot_be_read_keeps_that_text_and_takes_no
     done = _garbled(tmp_path, 2020, "approve", "clean", "position-described", "failsafe:position-described")
     position = read_attachment(tmp_path / "AR-2020-900001" / done.file).agreement.position
     assert (position.value, position.grade, position.evidence.value) == (None, Grade.missing, done.detail)
+
+
+def test_a_summary_amount_that_is_no_number_is_kept_as_unreadable_text(tmp_path):
+    done = _garbled(tmp_path, 2024, "approve", "clean", "summary-garbled", "failsafe:summary-garbled:1")
+    where, change = done.detail.split(": ", 1)
+    budget = read_attachment(tmp_path / "AR-2024-900001" / done.file).budget
+    kept = [(v.value, v.evidence.value) for v in [budget.facilitation, *budget.district_supplement.values()]
+            if v.evidence is not None and v.evidence.where == where]
+    assert kept == [(None, change.split(" -> ")[1])]
 
 
 def _lines(*rows: list[str]) -> list[Line]:

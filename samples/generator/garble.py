@@ -38,6 +38,7 @@ KINDS: dict[str, str] = {
     "date-unparseable": "a start, end or effective-from date written so that it is no date",
     "hpr-digit": "one digit of the HPR number changed in one document",
     "amount-garbled": "one amount cell of a doctor's budget row holding text that is no number",
+    "summary-garbled": "a district supplement or facilitation amount on the claim's summary sheet that is no number",
     "agency-in-passing": "the agreement naming a vikarbyrå in passing, not about the doctor",
 }
 DESCRIPTIONS = {  # positions described in words the readers do not know
@@ -53,6 +54,7 @@ PASSING_VIKAR = "Ved fravær sørger legen selv for inntak av vikar."
 PASSING_AGENCY = "Kommunen benytter vikarbyrå ved ferieavvikling og sykdom."
 GARBLED_AMOUNTS = ("#REF!", "se vedlegg", "{o}", "ca. {k} tusen")  # {o}: zeros typed as the letter O
 BUDGET_SHEET = "xl/worksheets/sheet1.xml"  # the budget's own sheet comes first
+SUMMARY_SHEET = "xl/worksheets/sheet2.xml"  # regime B: "Oppsummering" right after it
 
 
 @dataclasses.dataclass
@@ -202,12 +204,24 @@ def _budget_cells(data: bytes, wanted: Callable[[object, set[str]], bool], hprs:
     return found
 
 
-def _with_text(data: bytes, coords: list[str], text: str) -> bytes:
-    """The workbook with each cell at `coords` holding `text` as a string."""
+def _summary_cells(files: dict[str, bytes], truth: dict) -> list[str]:
+    """Regime B: the amounts typed on the summary sheet (district supplements, facilitation)."""
+    name = _budget_name(files, truth)
+    if name is None:
+        return []
+    sheets = load_workbook(io.BytesIO(files[name])).worksheets
+    if len(sheets) < 2 or sheets[1].title != "Oppsummering":
+        return []
+    return [c.coordinate for row in sheets[1].iter_rows() for c in row if _is_amount(c.value, set())
+            and not re.fullmatch(r"\d{7,9}", str(c.value))]
+
+
+def _with_text(data: bytes, coords: list[str], text: str, part: str = BUDGET_SHEET) -> bytes:
+    """The workbook with each cell at `coords` of the sheet stored as `part` holding `text` as a string."""
     cell = f'<c r="{{}}" t="inlineStr"><is><t>{escape(text)}</t></is></c>'
 
     def edit(name: str, content: bytes) -> bytes:
-        if name != BUDGET_SHEET:
+        if name != part:
             return content
         for coord in coords:
             pattern = rb'<c r="' + coord.encode() + rb'"[^>]*?(?:/>|>.*?</c>)'
@@ -259,6 +273,8 @@ def applicable(sub: Submission, truth: dict, files: dict[str, bytes]) -> list[st
         kinds.append("agency-in-passing")
     if any(_amount_cells(files, truth, d) for d in sub.doctors):
         kinds.append("amount-garbled")
+    if sub.regime == "B" and _summary_cells(files, truth):
+        kinds.append("summary-garbled")
     return kinds
 
 
@@ -275,6 +291,13 @@ def _doctor_for(rng: random.Random, kind: str, sub: Submission, truth: dict, fil
 
 def garble(rng: random.Random, sub: Submission, kind: str, files: dict[str, bytes], truth: dict) -> Garble:
     """Apply one garble to the files of a written submission (changed in `files`)."""
+    if kind == "summary-garbled":
+        name = _budget_name(files, truth)
+        coord = rng.choice(_summary_cells(files, truth))
+        value = load_workbook(io.BytesIO(files[name])).worksheets[1][coord].value
+        text = _garbled_amount(rng, value)
+        files[name] = _with_text(files[name], [coord], text, SUMMARY_SHEET)
+        return Garble(kind, "", name, f"Oppsummering!{coord}: {value} -> {text}")
     d = _doctor_for(rng, kind, sub, truth, files)
     if kind == "amount-garbled":
         name = _budget_name(files, truth)
