@@ -27,6 +27,11 @@ def all_labels() -> list[str]:
         sig["municipality_date_labels"] + sig["doctor_date_labels"] + _spec()["other_labels"]
 
 
+# Fields a rule decides on: when the document labels one with text that cannot be read, that text is
+# kept as the evidence of a missing value, and a sentence elsewhere never stands in for it.
+_KEPT_WHEN_UNREAD = ("position", "employment_start", "employment_end", "effective_from")
+
+
 def read_agreement(lines: list[Line], file: str) -> AgreementRecord:
     spec = _spec()
     finder = FieldFinder(lines, all_labels())
@@ -52,11 +57,6 @@ def read_agreement(lines: list[Line], file: str) -> AgreementRecord:
     record.via_agency = _via_agency(finder, lines, file)
     record.signed_municipality, record.signed_doctor = _signatures(finder, lines, file)
     return record
-
-
-# Fields a rule decides on: when the document labels one with text that cannot be read, that text is
-# kept as the evidence of a missing value, and a sentence elsewhere never stands in for it.
-_KEPT_WHEN_UNREAD = ("position", "employment_start", "employment_end", "effective_from")
 
 
 def _template(text: str) -> str:
