@@ -14,7 +14,7 @@ from checks.models import ApplicationFacts, Decision, DoctorDecision, Finding
 from checks.money import ZERO, to_ore
 from checks.parameters import YearParameters
 from checks.registers import Registers
-from checks.rules import amounts_a, amounts_b, documents, eligibility, identity, months, ocr
+from checks.rules import amounts_a, amounts_b, certainty, documents, eligibility, identity, months, ocr
 from checks.status import derive_status, totals
 from extractors.models import BudgetRecord, Evidence, FormRecord
 
@@ -23,7 +23,8 @@ def decide_without_rules(facts: ApplicationFacts, reason: str) -> Decision:
     """Manual review for a submission whose grant year has no rules (or no readable year)."""
     form = facts.form
     problem = finding("doc.form-invalid", f"Søknaden kan ikke vurderes automatisk: {reason}",
-                      evidence=Evidence(file=documents.FORM_FILE, where="grant_year", value=form.grant_year))
+                      evidence=Evidence(file=documents.FORM_FILE, where="grant_year", value=form.grant_year,
+                                        route="form-field"))
     return Decision(status="manual_review", grant_year=form.grant_year,
                     requested_total_nok=form.requested_amount, findings=[problem])
 
@@ -49,6 +50,9 @@ def _doctor_findings(doctor: DoctorDocs, params: YearParameters, registers: Regi
     findings = [
         *documents.doctor_documents(doctor, params),
         *documents.fields_missing(doctor, params),
+        *certainty.unsure_values(doctor, params),
+        *certainty.vikar_without_end(doctor, params),
+        *certainty.documents_disagree(doctor),
         *identity.hpr_invalid(doctor),
         *identity.doctor_mismatch(doctor),
         *identity.double_claim(doctor, params.year, registers),
@@ -136,6 +140,7 @@ def decide(facts: ApplicationFacts, params: YearParameters, registers: Registers
             findings += documents.no_doctors(budget, params, attachment.file)
         findings += documents.unmatched_attachments(attach_documents(doctors, facts.attachments))
         findings += identity.budget_arithmetic(budget.arithmetic)
+        findings += certainty.unsure_summary(budget, params)
         findings += identity.double_claim_in_budget(doctors)
 
     outcomes = [_decide_doctor(doctor, params, registers, klasse) for doctor in doctors]

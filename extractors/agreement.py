@@ -27,6 +27,11 @@ def all_labels() -> list[str]:
         sig["municipality_date_labels"] + sig["doctor_date_labels"] + _spec()["other_labels"]
 
 
+# Fields a rule decides on: when the document labels one with text that cannot be read, that text is
+# kept as the evidence of a missing value, and a sentence elsewhere never stands in for it.
+_KEPT_WHEN_UNREAD = ("position", "employment_start", "employment_end", "effective_from")
+
+
 def read_agreement(lines: list[Line], file: str) -> AgreementRecord:
     spec = _spec()
     finder = FieldFinder(lines, all_labels())
@@ -44,7 +49,10 @@ def read_agreement(lines: list[Line], file: str) -> AgreementRecord:
         record.municipality_org_number.value = re.sub(r"\s", "", record.municipality_org_number.value)
     if not record.municipality_name.found:
         record.municipality_name = _municipality_in_text(lines, file)
-    if not record.position.found:
+    for name in _KEPT_WHEN_UNREAD:
+        if not getattr(record, name).found:
+            setattr(record, name, finder.unread(fields[name]["labels"], file, near=anchor))
+    if not record.position.found and record.position.evidence is None:
         record.position = _position_in_text(lines, file)
     record.via_agency = _via_agency(finder, lines, file)
     record.signed_municipality, record.signed_doctor = _signatures(finder, lines, file)

@@ -295,7 +295,8 @@ class FieldFinder:
             if below.cells and not self._is_label(below.cells[0]):
                 parsed = parse(self._cut(below.cells[0]))
                 if parsed:
-                    return Hit(parsed[0], parsed[1], index + 1, below, 0, Grade.low, "label-next-line")
+                    sure = grade if _only_value(below, parsed[1]) else Grade.low
+                    return Hit(parsed[0], parsed[1], index + 1, below, 0, sure, "label-next-line")
         return None
 
     def _is_label(self, text: str) -> bool:
@@ -345,6 +346,15 @@ class FieldFinder:
             if hit:
                 setattr(record, name, hit.extracted(file))
 
+    def unread(self, labels: list[str], file: str, near: int | None = None) -> Extracted:
+        """A field whose label stands with a value that is not of the field's kind ("Sluttdato: ut
+        skoleåret"): no value, graded missing, with the text as evidence, so that a check can say what
+        to look at and no weaker route fills the field in its place."""
+        hit = self.find(labels, _ANY_TEXT, near=near)
+        if hit is None:
+            return Extracted()
+        return Extracted(grade=Grade.missing, evidence=hit.line.evidence(file, hit.cell_index, hit.raw, hit.route))
+
     def find(self, labels: list[str], parse, near: int | None = None) -> Hit | None:
         """The best hit: the most specific label; among equals, the one nearest `near`."""
         found = self.hits(labels, parse)
@@ -354,6 +364,16 @@ class FieldFinder:
             return found[0]
         same_label = [h for h in found if h.label == found[0].label and h.grade == found[0].grade]
         return min(same_label, key=lambda h: abs(h.line_index - near))
+
+
+_ANY_TEXT = ValueParser(_parse_text(None), loose=True)
+
+
+def _only_value(line: Line, raw: str) -> bool:
+    """The line under a label holds the value and nothing else: one cell, not a sentence."""
+    cell = clean_text(_without_leaders(line.cells[0])).strip(" :;,")
+    return len(line.cells) == 1 and cell == clean_text(raw).strip(" :;,") and not cell.endswith(".") \
+        and len(cell.split()) <= 6
 
 
 def _generic(label: str) -> bool:

@@ -16,19 +16,28 @@ T = TypeVar("T")
 
 
 class Grade(str, Enum):
-    """How sure the extractor is of a value (Docling-style grades, no fake numbers)."""
+    """How sure the extractor is of a value (Docling-style grades, no fake numbers).
+
+    `found`: read where the document states this field (a label's value, a column's cell, a party's
+    signature date), in a form that reads one way only. `low`: read, but by a weaker route (a
+    pattern in running text, a default, a label inside a longer cell, a value taken out of a
+    sentence) or in an odd form (an HPR in other digits). `missing`: no value; when the evidence
+    is set, it shows the text that stood where the value should be and could not be read.
+    Whether a rule may decide on a value is checks/certainty.py's call, from the route and the grade.
+    """
 
     found = "found"
-    low = "low"  # found, but by a weaker route (guessed label, odd format)
+    low = "low"
     missing = "missing"
 
 
 # How a value was found, strongest first: a label with its value in the next table cell or column,
 # the value after its label in the same cell, under a row of labels, on the line under its label,
-# next to a party word in a signature block, a spreadsheet cell under its column header; weaker:
-# a pattern in running text, or a default the document's silence implies (no vikarbyrå named).
+# next to a party word in a signature block, a spreadsheet cell under its column header, a key of
+# skjema.json; weaker: a pattern in running text, or a default the document's silence implies (no
+# vikarbyrå named). checks/certainty.yaml says which routes a rule may decide on.
 Route = Literal["label-cell", "label-inline", "label-above", "label-next-line", "signature-block", "sheet-cell",
-                "running-text", "default"]
+                "form-field", "running-text", "default"]
 
 
 class Evidence(BaseModel):

@@ -311,13 +311,16 @@ def _hpr(book: Workbook, table: Table, row: Row) -> Extracted[str]:
 
 def _check_sum(book: Workbook, table: Table, target: Extracted[Decimal], cell: Cell | None,
                parts: list[Decimal]) -> Extracted[Decimal]:
-    """A typed-in sum is compared with its parts; formulas were already recomputed by the workbook."""
+    """A typed-in sum is compared with its parts; formulas were already recomputed by the workbook.
+
+    A sum recomputed from cells read is as sure as they are (RULES.md §4: the recomputed one is used),
+    so it keeps the grade found; a part that could not be read is the checks' concern."""
     if cell is None or cell.formula or target.value is None or not parts:
         return target
     recomputed = sum(parts, Decimal(0))
     if abs(recomputed - target.value) > _TOLERANCE:
         book.note_mismatch(table.sheet, cell.coord, target.value, recomputed, cell.value)
-        return Extracted(value=recomputed, grade=Grade.low, evidence=target.evidence)
+        return Extracted(value=recomputed, grade=Grade.found, evidence=target.evidence)
     return target
 
 
@@ -362,13 +365,13 @@ def _parsed(book: Workbook, table: Table, row: Row, name: str, parse: Callable[[
 def _range_sum(book: Workbook, table: Table, row: Row, parts: list[Decimal]) -> Extracted[Decimal]:
     cost_cells = [row.cells[n].coord for n in table.columns if n.startswith("cost:")]
     where = f"{table.sheet}!{cost_cells[0]}:{cost_cells[-1]}"
-    return Extracted(value=sum(parts, Decimal(0)), grade=Grade.low,
+    return Extracted(value=sum(parts, Decimal(0)), grade=Grade.found,
                      evidence=Evidence(file=book.file, where=where, value=None, route="sheet-cell"))
 
 
 def _column_sum(book: Workbook, table: Table, rows: list[Row], name: str, parts: list[Decimal]) -> Extracted[Decimal]:
     where = f"{table.sheet}!{rows[0].cells[name].coord}:{rows[-1].cells[name].coord}"
-    return Extracted(value=sum(parts, Decimal(0)), grade=Grade.low,
+    return Extracted(value=sum(parts, Decimal(0)), grade=Grade.found,
                      evidence=Evidence(file=book.file, where=where, value=None, route="sheet-cell"))
 
 
@@ -429,7 +432,7 @@ def _read_summary(book: Workbook, claims: Table, record: BudgetRecord) -> None:
             for row in rows:
                 hpr = _hpr(book, supplement_table, row)
                 amount = _money(book, supplement_table, row, "district_supplement")
-                if hpr.value and amount.found:
+                if hpr.value and (amount.found or amount.evidence is not None):
                     record.district_supplement[hpr.value] = amount
         labelled = _labelled_numbers(book, sheet)
         for hpr, amount in labelled.pop("district_supplement", {}).items():
@@ -466,7 +469,7 @@ def _labelled_numbers(book: Workbook, sheet: str) -> dict[str, dict[str, Extract
                     hpr = _hpr_in(cells)
                     if hpr:
                         found.setdefault(name, {}).setdefault(hpr, amount)
-                elif score >= best.get(name, 0):
+                elif score > best.get(name, 0) or (score == best.get(name) and amount.found):
                     best[name] = score
                     found[name] = {"": amount}
                 break
@@ -482,15 +485,20 @@ def _label_score(text: str, synonyms: list[str]) -> int:
 
 
 def _first_number_right(book: Workbook, sheet: str, cells: list[Cell], skip_hpr: bool) -> Extracted[Decimal] | None:
+    """The first number right of a label; failing that, the first text there as an amount that could
+    not be read (no value, the text as evidence): "Tilrettelegging | se vedlegg" is no claim of 0."""
+    unread: Extracted[Decimal] | None = None
     for cell in cells:
         if skip_hpr and _looks_like_hpr(cell.value):
             continue
         value = book.safe_number(sheet, cell)
+        evidence = Evidence(file=book.file, where=f"{sheet}!{cell.coord}", value=evidence_value(cell.value),
+                            route="sheet-cell")
         if value is not None:
-            return Extracted(value=value, grade=Grade.found,
-                             evidence=Evidence(file=book.file, where=f"{sheet}!{cell.coord}",
-                                               value=evidence_value(cell.value), route="sheet-cell"))
-    return None
+            return Extracted(value=value, grade=Grade.found, evidence=evidence)
+        if unread is None and _has_text(cell):
+            unread = Extracted(evidence=evidence)
+    return unread
 
 
 def _looks_like_hpr(value: object) -> bool:

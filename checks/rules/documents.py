@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from checks.certainty import unreadable
 from checks.doctors import DoctorDocs
 from checks.findings import finding
 from checks.models import Finding
@@ -112,12 +113,15 @@ def fields_missing(doctor: DoctorDocs, params: YearParameters) -> list[Finding]:
 
 
 def _missing_identity(doctor: DoctorDocs) -> list[str]:
+    """Text that stood where a value should be is said by checks/rules/certainty.py, with the text."""
     needed = []
+    agreement = doctor.agreement
     if doctor.hpr is None:
         needed.append("HPR-nummer")
-    if not doctor.position.found and (doctor.agreement is not None or doctor.rows):
+    if not doctor.position.found and (agreement is not None or doctor.rows) \
+            and not (agreement is not None and unreadable(agreement.position)):
         needed.append("stilling")
-    if doctor.agreement is not None and doctor.employment_start is None:
+    if agreement is not None and doctor.employment_start is None and not unreadable(agreement.employment_start):
         needed.append("tiltredelse (ansatt fra)")
     return needed
 
@@ -129,7 +133,7 @@ def _usable(value: Extracted[Decimal]) -> bool:
 def _missing_budget_row(doctor: DoctorDocs) -> list[str]:
     row = doctor.rows[0]
     return [label for value, label in ((row.requested, "søknadsbeløp"), (row.total_cost, "sum kostnader"))
-            if not _usable(value)]
+            if not _usable(value) and not unreadable(value)]
 
 
 def _missing_claim_values(doctor: DoctorDocs) -> list[str]:
@@ -137,11 +141,11 @@ def _missing_claim_values(doctor: DoctorDocs) -> list[str]:
     if doctor.supplement is not None and doctor.supplement.found and not _usable(doctor.supplement):
         needed.append(f"gyldig distriktstillegg ({_where(doctor.supplement.evidence)})")
     for claim in doctor.claims:
-        if not claim.month.found:
+        if not claim.month.found and not unreadable(claim.month):
             needed.append(f"måned ({_where(claim.hpr_number.evidence)})")
         for hours, rate, label in ((claim.absence_hours, claim.absence_rate, "fraværssats"),
                                    (claim.supervision_hours, claim.supervision_rate, "veiledningssats")):
-            if hours.found and hours.value and not _usable(rate):
+            if hours.found and hours.value and not _usable(rate) and not unreadable(rate):
                 needed.append(f"{label} ({_where(hours.evidence)})")
         for value, label in ((claim.absence_hours, "fraværstimer"), (claim.supervision_hours, "veiledningstimer"),
                              (claim.learning_costs, "læringskostnader")):

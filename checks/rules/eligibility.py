@@ -1,6 +1,7 @@
 """Rules on who may get the grant at all: deadline, enterprise, position, earlier years."""
 from __future__ import annotations
 
+from checks.certainty import doubt
 from checks.dates import add_months, day_before, oslo_date
 from checks.doctors import DoctorDocs
 from checks.findings import finding
@@ -33,7 +34,8 @@ def after_deadline(form: FormRecord, params: YearParameters) -> list[Finding]:
         return []
     return [finding("elig.after-deadline",
                     f"Søknaden kom {submitted:%d.%m.%Y}, etter søknadsfristen {deadline:%d.%m.%Y}.",
-                    evidence=Evidence(file=FORM_FILE, where="submitted_at", value=form.submitted_at),
+                    evidence=Evidence(file=FORM_FILE, where="submitted_at", value=form.submitted_at,
+                                      route="form-field"),
                     source=params.deadline.source)]
 
 
@@ -53,7 +55,8 @@ def not_education_enterprise(form: FormRecord, registers: Registers) -> list[Fin
         return []
     return [finding("elig.not-education-enterprise",
                     f"Organisasjonsnummeret {form.org_number} er ikke registrert som utdanningsvirksomhet.",
-                    evidence=Evidence(file=FORM_FILE, where="municipality.org_number", value=form.org_number),
+                    evidence=Evidence(file=FORM_FILE, where="municipality.org_number", value=form.org_number,
+                                      route="form-field"),
                     source="utdanningsvirksomheter.csv; seed 000")]
 
 
@@ -62,12 +65,16 @@ def other_grant_priority(form: FormRecord, year: int, registers: Registers) -> l
         return []
     return [finding("elig.other-grant-priority",
                     f"Kommunen fikk rekrutteringstilskudd i {year} og blir derfor prioritert sist ved fordelingen.",
-                    evidence=Evidence(file=FORM_FILE, where="municipality.org_number", value=form.org_number))]
+                    evidence=Evidence(file=FORM_FILE, where="municipality.org_number", value=form.org_number,
+                                      route="form-field"))]
 
 
 def position_not_eligible(doctor: DoctorDocs, params: YearParameters) -> list[Finding]:
+    """A refusal only on a position read surely; a doubtful one is checks/rules/certainty.py's finding."""
     position = doctor.position
-    if not position.found or position.value in params.eligible_positions.value:
+    if not position.found or doubt("position", position):
+        return []
+    if position.value in params.eligible_positions.value:
         return []
     allowed = ", ".join(POSITION_NAMES[p] for p in params.eligible_positions.value)
     return [finding("elig.position-not-eligible",
@@ -100,7 +107,8 @@ def vikar_too_short(doctor: DoctorDocs, params: YearParameters) -> list[Finding]
     if params.vikar_min_months is None or doctor.position.value != "vikar":
         return []
     start, end = doctor.employment_start, doctor.employment_end
-    if start is None or end is None:
+    if start is None or end is None or any(doubt(field, doctor.agreement_value(field))
+                                           for field in ("employment_start", "employment_end")):
         return []
     months = params.vikar_min_months.value
     limit = add_months(start, months)
@@ -116,7 +124,7 @@ def vikar_too_short(doctor: DoctorDocs, params: YearParameters) -> list[Finding]
 
 
 def via_agency(doctor: DoctorDocs) -> list[Finding]:
-    if not doctor.via_agency:
+    if not doctor.via_agency or doubt("via_agency", doctor.agreement_value("via_agency")):
         return []
     return [finding("elig.via-agency",
                     f"Legen {doctor.name or doctor.hpr} er ansatt gjennom et vikarbyrå og har ikke rett til tilskudd.",

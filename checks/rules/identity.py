@@ -14,7 +14,7 @@ from checks.registers import Registers
 from extractors.models import ArithmeticMismatch, Evidence, FormRecord
 
 ORGNR_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
-FORM = Evidence(file="skjema.json", where="municipality")
+FORM = Evidence(file="skjema.json", where="municipality", route="form-field")
 AMOUNT_TOLERANCE = Decimal("1")
 
 

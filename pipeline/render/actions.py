@@ -16,11 +16,11 @@ REVIEW_ACTIONS = {
     "doc.agreement-missing": "Se etter avtalen blant vedleggene, eller be kommunen sende den.",
     "doc.training-plan-missing": "Se etter utdanningsplanen blant vedleggene, eller be kommunen sende den.",
     "doc.agreement-unsigned": "Kontroller at avtalen er signert og datert av begge parter.",
-    "doc.field-missing": "Finn opplysningen i dokumentet og legg den inn eller vurder den selv.",
+    "doc.field-missing": "Finn opplysningen i dokumentet, kontroller den og legg den inn eller vurder den selv.",
     "id.orgnr-invalid": "Kontroller organisasjonsnummeret mot Enhetsregisteret.",
     "id.municipality-unknown": "Kontroller kommunenummer og organisasjonsnummer mot kommunelisten.",
     "id.hpr-invalid": "Slå opp legen i Helsepersonellregisteret og kontroller HPR-nummeret.",
-    "id.doctor-mismatch": "Kontroller at dokumentene gjelder samme lege (navn og HPR-nummer).",
+    "id.doctor-mismatch": "Kontroller at dokumentene gjelder samme lege, og hvilket dokument som gjelder der de sier ulikt.",
     "id.double-claim": "Avklar hvilken søknad legen hører til, og om månedene overlapper.",
 }
 

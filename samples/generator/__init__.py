@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
+from typing import Iterator
 
 from samples.generator import agreement, budget_xlsx, cover_letter, form_json, scenarios, training_plan, truth
 from samples.generator.office_zip import pack
@@ -80,18 +81,14 @@ def new_context(registers_dir: Path | None = None) -> scenarios.Context:
     return scenarios.Context.for_registers(load(registers_dir) if registers_dir else load())
 
 
-def generate(out: Path, count: int, seed: int, wide: bool = True, scans: float = SCAN_SHARE,
-             scan_dpi: int | None = None) -> list[str]:
-    """Writes `count` submissions into `out`, about half 2020 and half 2024; returns their ids.
-
-    `wide` (the default) draws from the widest variation real files show; narrow keeps to
-    the examples DOCUMENTS.md names. `scans` is the share of agreements that come as a scan or
-    a photo (1.0: every agreement); `scan_dpi` scans them all at one resolution."""
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+def plans(count: int, seed: int, wide: bool = True, scans: float = SCAN_SHARE,
+          scan_dpi: int | None = None) -> Iterator[tuple[Submission, random.Random]]:
+    """The planned submissions of a run, each with the random stream its files are drawn from;
+    about half 2020 and half 2024. The variation width holds while the caller draws each one.
+    `scans` is the share of agreements that come as a scan or a photo (1.0: every agreement);
+    `scan_dpi` scans them all at one resolution."""
     rng, ctx = random.Random(seed), new_context()
     numbers = rng.sample(range(100, 999999), count)
-    ids = []
     set_wide(wide)
     try:
         for i, number in enumerate(numbers):
@@ -99,8 +96,21 @@ def generate(out: Path, count: int, seed: int, wide: bool = True, scans: float =
             sub_rng = random.Random(f"{seed}:{i}")
             sub = scenarios.build(sub_rng, ctx, f"AR-{year}-{number:06d}", year, scenarios.pick_status(sub_rng))
             _plan_scans(sub, random.Random(f"{seed}:{i}:scans"), scans, scan_dpi)
-            write(out, sub, sub_rng)
-            ids.append(sub.submission_id)
+            yield sub, sub_rng
     finally:
         set_wide(True)
+
+
+def generate(out: Path, count: int, seed: int, wide: bool = True, scans: float = SCAN_SHARE,
+             scan_dpi: int | None = None) -> list[str]:
+    """Writes `count` submissions into `out`; returns their ids.
+
+    `wide` (the default) draws from the widest variation real files show; narrow keeps to
+    the examples DOCUMENTS.md names. `scans` and `scan_dpi` as for `plans`."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    ids = []
+    for sub, sub_rng in plans(count, seed, wide, scans, scan_dpi):
+        write(out, sub, sub_rng)
+        ids.append(sub.submission_id)
     return ids

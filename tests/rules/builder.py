@@ -35,12 +35,41 @@ BUDGET_FILE = "budsjett.xlsx"
 
 
 def extracted(value: Any, file: str, where: str) -> Extracted:
+    """A value as read: a budget cell under its column header, every other value beside its label."""
     if value is None:
         return Extracted()
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = Decimal(str(value))
     raw = value if isinstance(value, (str, int, float)) else str(value)
-    return Extracted(value=value, evidence=Evidence(file=file, where=where, value=raw), grade=Grade.found)
+    route = "sheet-cell" if file == BUDGET_FILE else "label-cell"
+    return Extracted(value=value, evidence=Evidence(file=file, where=where, value=raw, route=route), grade=Grade.found)
+
+
+# Routes whose values an extractor grades low by themselves.
+_WEAK_ROUTES = ("running-text", "default")
+
+
+def _as_read(record: Any, spec: dict[str, Any], file: str) -> Any:
+    """How a case says some of a record's values were read:
+
+    found_by: {field: route} or {field: {route: running-text, text: "the sentence"}}
+    graded_low: [field, ...]          found by their route, but graded low by the extractor
+    unreadable: {field: "text"}       the text that stood there and could not be read
+    """
+    for field, how in spec.get("found_by", {}).items():
+        how = how if isinstance(how, dict) else {"route": how}
+        value = getattr(record, field)
+        evidence = value.evidence.model_copy(update={"route": how["route"],
+                                                     "value": how.get("text", value.evidence.value)})
+        grade = Grade.low if how["route"] in _WEAK_ROUTES else value.grade
+        setattr(record, field, value.model_copy(update={"evidence": evidence, "grade": grade}))
+    for field in spec.get("graded_low", []):
+        setattr(record, field, getattr(record, field).model_copy(update={"grade": Grade.low}))
+    route = "sheet-cell" if file == BUDGET_FILE else "label-cell"
+    for field, text in spec.get("unreadable", {}).items():
+        setattr(record, field, Extracted(grade=Grade.missing,
+                                         evidence=Evidence(file=file, where="s. 1", value=text, route=route)))
+    return record
 
 
 def _decimal(value: Any) -> Decimal | None:
@@ -81,8 +110,8 @@ def _doctor_defaults(params: YearParameters) -> dict[str, Any]:
             "claims": [], "district_supplement": None}
 
 
-def _agreement(doctor: dict[str, Any], index: int) -> Attachment:
-    file = f"avtale-{index}.pdf"
+def _agreement(doctor: dict[str, Any], index: int, file: str = "") -> Attachment:
+    file = file or f"avtale-{index}.pdf"
     override = doctor["agreement"] if isinstance(doctor["agreement"], dict) else {}
     name = override.get("name", doctor["name"])
     hpr = override.get("hpr", doctor["hpr"])
@@ -99,7 +128,7 @@ def _agreement(doctor: dict[str, Any], index: int) -> Attachment:
         signed_municipality=extracted(_date(doctor["signed_municipality"]), file, "s. 3"),
         signed_doctor=extracted(_date(doctor["signed_doctor"]), file, "s. 3"),
     )
-    return Attachment(file=file, sha256="0" * 64, kind="agreement", agreement=record)
+    return Attachment(file=file, sha256="0" * 64, kind="agreement", agreement=_as_read(record, doctor, file))
 
 
 def _plan(doctor: dict[str, Any], index: int) -> Attachment:
@@ -112,21 +141,23 @@ def _plan(doctor: dict[str, Any], index: int) -> Attachment:
 
 
 def _budget_row(doctor: dict[str, Any], line: int) -> BudgetRow:
+    """`budget_row: {unreadable: {requested: "#REF!"}}` says how the row's own cells were read."""
     cell = lambda column: f"Budsjett!{column}{line}"  # noqa: E731
-    return BudgetRow(
+    row = BudgetRow(
         doctor_name=extracted(doctor["name"], BUDGET_FILE, cell("A")),
         hpr_number=extracted(None if doctor["hpr"] is None else str(doctor["hpr"]), BUDGET_FILE, cell("B")),
         position=extracted(doctor.get("budget_position", doctor["position"]), BUDGET_FILE, cell("C")),
         total_cost=extracted(doctor.get("total_cost"), BUDGET_FILE, cell("J")),
         requested=extracted(doctor.get("requested"), BUDGET_FILE, cell("L")),
     )
+    return _as_read(row, doctor.get("budget_row", {}), BUDGET_FILE)
 
 
 def _claim_rows(doctor: dict[str, Any], first_line: int) -> list[ClaimRow]:
     rows = []
     for offset, claim in enumerate(doctor["claims"]):
         cell = lambda column: f"Beregningsgrunnlag!{column}{first_line + offset}"  # noqa: E731
-        rows.append(ClaimRow(
+        rows.append(_as_read(ClaimRow(
             hpr_number=extracted(None if doctor["hpr"] is None else str(doctor["hpr"]), BUDGET_FILE, cell("A")),
             doctor_name=extracted(doctor["name"], BUDGET_FILE, cell("B")),
             month=extracted(str(claim["month"]), BUDGET_FILE, cell("C")),
@@ -135,7 +166,7 @@ def _claim_rows(doctor: dict[str, Any], first_line: int) -> list[ClaimRow]:
             supervision_hours=extracted(claim.get("supervision_hours", 0), BUDGET_FILE, cell("F")),
             supervision_rate=extracted(claim.get("supervision_rate"), BUDGET_FILE, cell("G")),
             learning_costs=extracted(claim.get("learning_costs", 0), BUDGET_FILE, cell("H")),
-        ))
+        ), claim, BUDGET_FILE))
     return rows
 
 
@@ -164,7 +195,7 @@ def _budget(case: dict[str, Any], doctors: list[dict[str, Any]], params: YearPar
     record = BudgetRecord(regime="B", claims=claims, district_supplement=supplements,
                           facilitation=extracted(case.get("facilitation"), BUDGET_FILE, "Oppsummering!C10"),
                           total_claimed=extracted(total, BUDGET_FILE, "Oppsummering!C12"))
-    return record, total
+    return _as_read(record, case.get("summary", {}), BUDGET_FILE), total
 
 
 def _extra_attachment(spec: dict[str, Any]) -> Attachment:
@@ -185,6 +216,9 @@ def build_facts(case: dict[str, Any], params: YearParameters) -> ApplicationFact
     for index, doctor in enumerate(doctors, start=1):
         if doctor["agreement"]:
             attachments.append(_agreement(doctor, index))
+        if doctor.get("second_agreement"):  # another agreement for the same doctor: values that differ
+            second = {**doctor, "found_by": {}, "graded_low": [], "unreadable": {}, **doctor["second_agreement"]}
+            attachments.append(_agreement(second, index, f"avtale-{index}-ny.pdf"))
         if doctor["training_plan"]:
             attachments.append(_plan(doctor, index))
     for _ in range(case.get("budgets", 1)):
