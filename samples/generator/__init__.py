@@ -15,7 +15,8 @@ from samples.generator.registers import load
 from samples.generator.leftovers import leftovers
 from samples.generator.variation import file_name, set_wide, wide
 
-YEARS = (2020, 2024)
+# Every grant year with rules (RULES.md section 2), the two regimes' latest first.
+YEARS = (2020, 2024, 2019, 2023, 2021)
 
 
 def draw_files(rng: random.Random, sub: Submission) -> tuple[dict[str, bytes], dict[str, dict]]:
@@ -69,7 +70,7 @@ def new_context(registers_dir: Path | None = None) -> scenarios.Context:
 
 
 def generate(out: Path, count: int, seed: int, wide: bool = True) -> list[str]:
-    """Writes `count` submissions into `out`, about half 2020 and half 2024; returns their ids.
+    """Writes `count` submissions into `out`, the grant years in turn (YEARS); returns their ids.
 
     `wide` (the default) draws from the widest variation real files show; narrow keeps to
     the examples DOCUMENTS.md names."""
@@ -81,7 +82,7 @@ def generate(out: Path, count: int, seed: int, wide: bool = True) -> list[str]:
     set_wide(wide)
     try:
         for i, number in enumerate(numbers):
-            year = YEARS[i % 2]
+            year = YEARS[i % len(YEARS)]
             sub_rng = random.Random(f"{seed}:{i}")
             sub = scenarios.build(sub_rng, ctx, f"AR-{year}-{number:06d}", year, scenarios.pick_status(sub_rng))
             write(out, sub, sub_rng)

@@ -5,7 +5,7 @@ Drawn through a writer (pdf_doc, pdf_canvas or docx_doc): mostly PDF, sometimes 
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from samples.generator import variation as v
@@ -13,6 +13,7 @@ from samples.generator.docx_doc import DocxBuilder
 from samples.generator.pdf_canvas import CanvasPdfBuilder, Quirks
 from samples.generator.pdf_doc import PdfBuilder
 from samples.generator.plan import Doctor, Submission
+from samples.generator.scenarios import YEARS
 from samples.generator.scan import scanned
 
 Writer = PdfBuilder | CanvasPdfBuilder | DocxBuilder
@@ -134,11 +135,15 @@ def alis_avtale(rng: random.Random, sub: Submission, d: Doctor, pdf: Writer) -> 
     pdf.para("Kommunen sørger for veileder, supervisjon og permisjon med lønn til obligatoriske kurs.")
     pdf.heading("4 Økonomi")
     pdf.heading("4.1 Kompensasjon")
+    absence, supervision = YEARS[sub.grant_year].max_rates
+    floor = YEARS[sub.grant_year].backdating_floor
+    start_rule = (f"ALIS-avtale inngått etter {floor - timedelta(days=1):%d.%m.%Y} kan gjelde fra {floor:%d.%m.%Y}."
+                  if floor else "ALIS-avtalen gjelder fra signering, og det kan ikke søkes tilskudd for periode "
+                  "før signeringsdato.")
     pdf.para("Kommunen kompenserer ALIS for fravær fra praksis til læringsaktiviteter etter Helsedirektoratets "
              f"veiledende satser, for {sub.grant_year - 1}/{sub.grant_year} inntil "
-             f"{v.money(rng, Decimal('1032.75'))} kr per time ved fravær og {v.money(rng, Decimal('1397.25'))} kr "
-             "per time for veiledning. ALIS-avtalen gjelder fra signering, og det kan ikke søkes tilskudd for periode "
-             "før signeringsdato.")
+             f"{v.money(rng, absence)} kr per time ved fravær og {v.money(rng, supervision)} kr "
+             f"per time for veiledning. {start_rule}")
     _signatures(rng, pdf, sub, d, style)
     return pdf.bytes()
 
