@@ -7,7 +7,8 @@
 Generates submissions into a temporary folder (or reads --inbox), runs
 extractors.read_attachment on every attachment (zips unpacked first) and
 compares the kind and every truth field with the record. Prints kind accuracy,
-field accuracy overall and per field, the worst fields with a few examples.
+field accuracy overall and per field, budget fields per spreadsheet layout (one
+table, one sheet per doctor, turned), the worst fields with a few examples.
 The data are synthetic, so printing examples exposes no real person.
 """
 from __future__ import annotations
@@ -124,8 +125,22 @@ def _files_of(entry: Path, scratch: Path) -> Path:
     return target
 
 
-def evaluate(inbox: Path, read_attachment) -> tuple[Tally, dict[str, Tally], dict[str, int]]:
-    kinds, tallies, confusion = Tally(), defaultdict(Tally), defaultdict(int)
+def _budget_by_layout(tallies: dict[str, Tally], layouts: dict[str, Tally], where: str, fact: dict,
+                      record: object) -> None:
+    """The budget's fields counted as usual, and once more under its layout (regime/layout)."""
+    own: dict[str, Tally] = defaultdict(Tally)
+    _budget(own, where, fact["fields"], record)
+    layout = layouts[f"{'A' if 'rows' in fact['fields'] else 'B'}/{fact.get('layout', 'table')}"]
+    for name, tally in own.items():
+        merged = tallies[name]
+        merged.right, merged.total = merged.right + tally.right, merged.total + tally.total
+        merged.examples.extend(tally.examples[: EXAMPLES_PER_FIELD - len(merged.examples)])
+        layout.right, layout.total = layout.right + tally.right, layout.total + tally.total
+        layout.examples.extend(tally.examples[: EXAMPLES_PER_FIELD - len(layout.examples)])
+
+
+def evaluate(inbox: Path, read_attachment) -> tuple[Tally, dict[str, Tally], dict[str, int], dict[str, Tally]]:
+    kinds, tallies, confusion, layouts = Tally(), defaultdict(Tally), defaultdict(int), defaultdict(Tally)
     with tempfile.TemporaryDirectory() as scratch:
         for truth_path in sorted((inbox / ".truth").glob("*.json")):
             truth = json.loads(truth_path.read_text(encoding="utf-8"))
@@ -147,13 +162,14 @@ def evaluate(inbox: Path, read_attachment) -> tuple[Tally, dict[str, Tally], dic
                 confusion[f"{fact['kind']} -> {kind}"] += 1
                 record = getattr(att, fact["kind"], None) if att and fact["kind"] != "other" else None
                 if fact["kind"] == "budget":
-                    _budget(tallies, where, fact["fields"], record)
+                    _budget_by_layout(tallies, layouts, where, fact, record)
                 elif fact["kind"] in ("agreement", "training_plan"):
                     _compare_fields(tallies, f"{fact['kind']}.", where, fact["fields"], record)
-    return kinds, tallies, confusion
+    return kinds, tallies, confusion, layouts
 
 
-def report(kinds: Tally, tallies: dict[str, Tally], confusion: dict[str, int], worst: int) -> None:
+def report(kinds: Tally, tallies: dict[str, Tally], confusion: dict[str, int], layouts: dict[str, Tally],
+           worst: int) -> None:
     print(f"Vedleggstype: {kinds.share:.1%} riktig ({kinds.right}/{kinds.total})")
     for pair, n in sorted(confusion.items()):
         if " -> " not in pair:
@@ -166,6 +182,11 @@ def report(kinds: Tally, tallies: dict[str, Tally], confusion: dict[str, int], w
     print("Per felt:")
     for name, t in sorted(tallies.items()):
         print(f"  {name:40s} {t.share:7.1%}  ({t.right}/{t.total})")
+    print("Budsjettfelt per oppsett (regime/oppsett):")
+    for name, t in sorted(layouts.items()):
+        print(f"  {name:40s} {t.share:7.1%}  ({t.right}/{t.total})")
+        for example in t.examples if t.share < 1 else []:
+            print(f"      {example}")
     print(f"Dårligste felt (opptil {worst}):")
     for name, t in sorted(tallies.items(), key=lambda kv: (kv[1].share, kv[0]))[:worst]:
         if t.share == 1.0:

@@ -5,7 +5,7 @@ Drawn through a writer (pdf_doc, pdf_canvas or docx_doc): mostly PDF, sometimes 
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from samples.generator import variation as v
@@ -136,14 +136,11 @@ def alis_avtale(rng: random.Random, sub: Submission, d: Doctor, pdf: Writer) -> 
     pdf.heading("4 Økonomi")
     pdf.heading("4.1 Kompensasjon")
     absence, supervision = YEARS[sub.grant_year].max_rates
-    floor = YEARS[sub.grant_year].backdating_floor
-    start_rule = (f"ALIS-avtale inngått etter {floor - timedelta(days=1):%d.%m.%Y} kan gjelde fra {floor:%d.%m.%Y}."
-                  if floor else "ALIS-avtalen gjelder fra signering, og det kan ikke søkes tilskudd for periode "
-                  "før signeringsdato.")
     pdf.para("Kommunen kompenserer ALIS for fravær fra praksis til læringsaktiviteter etter Helsedirektoratets "
              f"veiledende satser, for {sub.grant_year - 1}/{sub.grant_year} inntil "
              f"{v.money(rng, absence)} kr per time ved fravær og {v.money(rng, supervision)} kr "
-             f"per time for veiledning. {start_rule}")
+             "per time for veiledning. ALIS-avtalen gjelder fra signering, og det kan ikke søkes tilskudd for periode "
+             "før signeringsdato.")
     _signatures(rng, pdf, sub, d, style)
     return pdf.bytes()
 

@@ -45,11 +45,11 @@ _ODS_NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
            'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
            'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
            'xmlns:of="urn:oasis:names:tc:opendocument:xmlns:of:1.2" office:version="1.2"')
-_A1 = re.compile(r"(?:(\w+)!)?\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?")
+_A1 = re.compile(r"(?:('(?:[^']|'')+'|\w+)!)?\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?")
 
 
 def _of_formula(formula: str) -> str:
-    """"=SUM(D2:D9)+Ark2!C3" -> "of:=SUM([.D2:.D9])+[Ark2.C3]"."""
+    """"=SUM(D2:D9)+Ark2!C3+'Lege 1'!B4" -> "of:=SUM([.D2:.D9])+[Ark2.C3]+['Lege 1'.B4]"."""
     def ref(match: re.Match) -> str:
         sheet, c1, r1, c2, r2 = match.groups()
         first = f"{sheet or ''}.{c1}{r1}"
