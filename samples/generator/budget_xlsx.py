@@ -212,9 +212,9 @@ def _extra_sheets(rng: random.Random, wb: Workbook) -> None:
         ws["C3"] = "kladd"
 
 
-def render(rng: random.Random, sub: Submission, ext: str = "") -> tuple[bytes, dict, str]:
+def render(rng: random.Random, sub: Submission, ext: str = "", layout: str = "") -> tuple[bytes, dict, str]:
     """The workbook, what the truth should say about its cells, and its file extension
-    (drawn from FORMATS at the widest, unless `ext` names one)."""
+    (format and layout drawn from FORMATS and LAYOUTS at the widest, unless `ext` or `layout` names one)."""
     formats, format_weights = zip(*FORMATS)
     ext = ext or (rng.choices(formats, format_weights)[0] if v.wide() else "xlsx")
     modes, weights = zip(*MODES)
@@ -223,7 +223,8 @@ def render(rng: random.Random, sub: Submission, ext: str = "") -> tuple[bytes, d
         mode = "cached"  # LibreOffice always stores what a formula computes
     style = Style(mode=mode, text_numbers=mode == "values" and rng.random() < 0.2)
     layouts, layout_weights = zip(*LAYOUTS)
-    layout = rng.choices(layouts, layout_weights)[0] if v.wide() else "table"
+    drawn = rng.choices(layouts, layout_weights)[0] if v.wide() else "table"
+    layout = layout or drawn
     wb = Workbook()
     _DRAW[sub.regime, layout](rng, sub, wb, style)
     if v.wide():
