@@ -127,16 +127,16 @@ def _files_of(entry: Path, scratch: Path) -> Path:
 
 def _budget_by_layout(tallies: dict[str, Tally], layouts: dict[str, Tally], where: str, fact: dict,
                       record: object) -> None:
-    """The budget's fields counted as usual, and once more under its layout (regime/layout)."""
+    """The budget's fields counted as usual, and once more under its layout (regime/layout) and
+    under the program that wrote it (writer: excel, strict, web, ods, xls)."""
     own: dict[str, Tally] = defaultdict(Tally)
     _budget(own, where, fact["fields"], record)
-    layout = layouts[f"{'A' if 'rows' in fact['fields'] else 'B'}/{fact.get('layout', 'table')}"]
+    groups = [layouts[f"{'A' if 'rows' in fact['fields'] else 'B'}/{fact.get('layout', 'table')}"],
+              layouts[f"skriver {fact.get('writer', 'excel')}"]]
     for name, tally in own.items():
-        merged = tallies[name]
-        merged.right, merged.total = merged.right + tally.right, merged.total + tally.total
-        merged.examples.extend(tally.examples[: EXAMPLES_PER_FIELD - len(merged.examples)])
-        layout.right, layout.total = layout.right + tally.right, layout.total + tally.total
-        layout.examples.extend(tally.examples[: EXAMPLES_PER_FIELD - len(layout.examples)])
+        for group in (tallies[name], *groups):
+            group.right, group.total = group.right + tally.right, group.total + tally.total
+            group.examples.extend(tally.examples[: EXAMPLES_PER_FIELD - len(group.examples)])
 
 
 def evaluate(inbox: Path, read_attachment) -> tuple[Tally, dict[str, Tally], dict[str, int], dict[str, Tally]]:
@@ -182,7 +182,7 @@ def report(kinds: Tally, tallies: dict[str, Tally], confusion: dict[str, int], l
     print("Per felt:")
     for name, t in sorted(tallies.items()):
         print(f"  {name:40s} {t.share:7.1%}  ({t.right}/{t.total})")
-    print("Budsjettfelt per oppsett (regime/oppsett):")
+    print("Budsjettfelt per oppsett (regime/oppsett) og per skriver:")
     for name, t in sorted(layouts.items()):
         print(f"  {name:40s} {t.share:7.1%}  ({t.right}/{t.total})")
         for example in t.examples if t.share < 1 else []:

@@ -15,11 +15,14 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Callable
 
+from openpyxl.utils.datetime import from_excel
+
 from extractors.labels import by_length, header_matches, normalise_header, tables, words_fit
 from extractors.values import clean_text, parse_month
 from extractors.workbook import Cell, Cells
 
 HEADER_SEARCH_ROWS = 30
+_SERIAL_DAYS = (36526, 73050)  # 2000-01-01 .. 2099-12-31 as spreadsheet day numbers
 
 
 @dataclass
@@ -245,11 +248,19 @@ def _has_amounts(table: Table, row: Row, key_fields: tuple[str, ...]) -> bool:
                for name, cell in row.cells.items() if name not in key_fields)
 
 
+def month_of(value: object) -> str | None:
+    """A month cell as "YYYY-MM": a date or text, or a date left as its day number by a writer
+    that stored no date format (a web spreadsheet's export)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and _SERIAL_DAYS[0] <= value <= _SERIAL_DAYS[1]:
+        value = from_excel(value)
+    return parse_month(value)
+
+
 def _is_entry(row: Row) -> bool:
     """A doctor's row or month beyond doubt: an HPR number, or a month in the month column."""
     month = row.cells.get("month")
     if month is not None:
-        return parse_month(month.value) is not None
+        return month_of(month.value) is not None
     hpr = row.cells.get("hpr_number")
     return hpr is not None and looks_like_hpr(hpr.value)
 

@@ -10,6 +10,7 @@ out with the labels down a column and a doctor per column.
 """
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -20,6 +21,7 @@ from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter
 
 from extractors.formulas import Unsupported, evaluate
 from extractors.models import ArithmeticMismatch, Evidence
+from extractors.safety import Rejected
 from extractors.values import parse_amount
 from extractors.xlsx_package import read_xlsx
 
@@ -280,7 +282,13 @@ class XlsWorkbook(Workbook):
         import xlrd
 
         self._xlrd = xlrd
-        self._book = xlrd.open_workbook(file_contents=path.read_bytes(), formatting_info=True, on_demand=False)
+        try:
+            self._book = xlrd.open_workbook(file_contents=path.read_bytes(), formatting_info=True, on_demand=False,
+                                            logfile=io.StringIO())  # its warnings name what a file holds: not for logs
+        except xlrd.XLRDError as error:
+            if "encrypted" in str(error).lower():  # an .xls with a password to open: say so, not "corrupt"
+                raise Rejected("encrypted", name="Regnearket") from error
+            raise
         names = self._book.sheet_names()
         super().__init__(file, names, {name: self._merged_map(name) for name in names})
 

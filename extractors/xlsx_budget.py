@@ -20,9 +20,9 @@ from typing import Any, Callable
 from extractors.budget_doctor import Doctor, doctor_above, doctor_from_sheet_name, doctor_heading
 from extractors.labels import header_matches, header_starts_with, tables
 from extractors.models import BudgetRecord, BudgetRow, ClaimRow, Evidence, Extracted, Grade
-from extractors.sheet_tables import (Row, Table, best_table, has_text, looks_like_hpr, row_heading,
+from extractors.sheet_tables import (Row, Table, best_table, has_text, looks_like_hpr, month_of, row_heading,
                                      table_rows)
-from extractors.values import clean_text, parse_hpr, parse_month, parse_position
+from extractors.values import clean_text, parse_hpr, parse_position
 from extractors.workbook import Cell, Cells, Turned, Workbook, evidence_value
 
 _TOLERANCE = Decimal("0.005")
@@ -51,6 +51,28 @@ def read_budget(book: Workbook) -> BudgetRecord:
         record = BudgetRecord()
     record.arithmetic = list(book.mismatches.values())
     return record
+
+
+def budget_table(book: Workbook) -> str | None:
+    """What makes a workbook a budget when no sheet name or heading says so, in Norwegian: a
+    table of doctors (by HPR number) with amounts, or of doctors' months with hours; None when
+    it holds neither."""
+    record = read_budget(book)
+    book.mismatches.clear()  # the budget is read again once the workbook is known to be one
+    rows = [r for r in record.rows if _has_hpr(r) and (r.requested.found or r.total_cost.found)]
+    claims = [c for c in record.claims if _has_hpr(c) and c.month.found
+              and (c.absence_hours.found or c.supervision_hours.found)]
+    entry = rows[0].requested if rows and rows[0].requested.found else rows[0].total_cost if rows else \
+        claims[0].month if claims else None
+    if entry is None or entry.evidence is None:
+        return None
+    sheet = entry.evidence.where.rsplit("!", 1)[0]
+    what = "en tabell over leger og beløp" if rows else "et beregningsgrunnlag med timer per lege og måned"
+    return f"{what} i arket «{sheet}»"
+
+
+def _has_hpr(entry: BudgetRow | ClaimRow) -> bool:
+    return entry.hpr_number.found and looks_like_hpr(entry.hpr_number.value)
 
 
 def _tables(views: tuple[Cells, ...], synonyms: dict[str, list[str]], regime: dict[str, Any],
@@ -300,7 +322,7 @@ def _claims(table: Table, doctor: Doctor | None) -> list[ClaimRow]:
         claim = ClaimRow(
             hpr_number=_hpr(table, row),
             doctor_name=_text(table, row.cells.get("doctor_name")),
-            month=_parsed(table, row, "month", parse_month),
+            month=_parsed(table, row, "month", month_of),
             absence_hours=_money(table, row, "absence_hours"),
             absence_rate=_money(table, row, "absence_rate"),
             supervision_hours=_money(table, row, "supervision_hours"),

@@ -123,3 +123,19 @@ def test_a_stale_stored_sum_in_a_split_or_turned_budget_reaches_the_checks_as_id
         assert _rows(attachment) == _planned_rows(sub)
     else:
         assert _claims(attachment) == _planned_claims(sub)
+
+
+def test_a_workbook_no_sheet_name_or_heading_calls_a_budget_is_one_by_its_table_of_doctors(tmp_path):
+    sub, _ = _drawn(tmp_path, 2020, "turned")
+    path = tmp_path / "budsjett.xlsx"
+    book = load_workbook(path)
+    for ws in book.worksheets:
+        ws.title = f"Ark{book.index(ws) + 1}"
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith(("Budsjett", "Søknadsbeløp", "Omsøkt")):
+                    cell.value = "Søkt tilskudd" if not cell.value.startswith("Budsjett") else None
+    book.save(path)
+    attachment = read_attachment(path)
+    assert attachment.kind == "budget" and "tabell over leger og beløp" in attachment.reason
+    assert _rows(attachment) == _planned_rows(sub)

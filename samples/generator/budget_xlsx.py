@@ -18,7 +18,7 @@ from samples.generator import budget_split
 from samples.generator import variation as v
 from samples.generator.office_zip import normalised, with_cached_values
 from samples.generator.plan import COST_COLUMNS, Doctor, Submission
-from samples.generator.sheet_formats import as_ods, as_xls, as_xlsm
+from samples.generator.sheet_formats import as_ods, as_strict, as_web_export, as_xls, as_xlsm
 from samples.generator.sheet_writer import (EXTRA_COLUMNS, GROUPS_A, GROUPS_B, HEADERS_A, HEADERS_B, MODES,
                                             SUB_HEADERS, TOTAL_LABELS, WIDE_TOTAL_LABELS, Formula, Sheet, Style,
                                             label_column, notes_under, summary_sheet)
@@ -27,6 +27,9 @@ from samples.generator.sheet_writer import (EXTRA_COLUMNS, GROUPS_A, GROUPS_B, H
 # and laid out as one table, over one sheet per doctor, or turned (budget_split.py).
 FORMATS = (("xlsx", 70), ("xlsm", 10), ("ods", 10), ("xls", 10))
 LAYOUTS = (("table", 60), ("sheets", 25), ("turned", 15))
+# Who wrote an .xlsx: Excel, Excel as "Strict Open XML", or a web spreadsheet's export.
+WRITERS = (("excel", 85), ("strict", 5), ("web", 10))
+_REWRITTEN = {"excel": lambda data: data, "strict": as_strict, "web": as_web_export}
 
 
 def _columns(rng: random.Random, keys: list[str], movable: int, grouped: bool = False) -> list[str]:
@@ -212,9 +215,10 @@ def _extra_sheets(rng: random.Random, wb: Workbook) -> None:
         ws["C3"] = "kladd"
 
 
-def render(rng: random.Random, sub: Submission, ext: str = "", layout: str = "") -> tuple[bytes, dict, str]:
-    """The workbook, what the truth should say about its cells, and its file extension
-    (format and layout drawn from FORMATS and LAYOUTS at the widest, unless `ext` or `layout` names one)."""
+def render(rng: random.Random, sub: Submission, ext: str = "", layout: str = "", writer: str = "",
+           ) -> tuple[bytes, dict, str]:
+    """The workbook, what the truth should say about its cells, and its file extension (format,
+    layout and an .xlsx's writer drawn from FORMATS, LAYOUTS and WRITERS at the widest, unless named)."""
     formats, format_weights = zip(*FORMATS)
     ext = ext or (rng.choices(formats, format_weights)[0] if v.wide() else "xlsx")
     modes, weights = zip(*MODES)
@@ -230,6 +234,7 @@ def render(rng: random.Random, sub: Submission, ext: str = "", layout: str = "")
     if v.wide():
         _extra_sheets(rng, wb)
     if ext in ("ods", "xls"):
+        style.writer = ext
         stale = _make_stale(rng, style, wb) if mode == "stale" else []
         data = as_ods(wb, style.cached) if ext == "ods" else as_xls(wb)
         return data, _truth(style, stale), ext
@@ -242,7 +247,10 @@ def render(rng: random.Random, sub: Submission, ext: str = "", layout: str = "")
         data = with_cached_values(data, style.cached)
     if ext == "xlsm":
         data = as_xlsm(data)
-    return data, _truth(style, stale), ext
+    writers, writer_weights = zip(*WRITERS)
+    drawn = rng.choices(writers, writer_weights)[0] if v.wide() and ext == "xlsx" else "excel"
+    style.writer = writer or drawn
+    return _REWRITTEN[style.writer](data), _truth(style, stale), ext
 
 
 _DRAW = {("A", "table"): _budget_a, ("B", "table"): _budget_b,
@@ -251,6 +259,6 @@ _DRAW = {("A", "table"): _budget_a, ("B", "table"): _budget_b,
 
 
 def _truth(style: Style, stale: list[str]) -> dict:
-    return {"layout": style.layout, "cells": style.mode, "text_numbers": style.text_numbers, "stale_cells": stale,
+    return {"layout": style.layout, "writer": style.writer, "cells": style.mode, "text_numbers": style.text_numbers, "stale_cells": stale,
             "header_rows": style.header_rows, "labels_merged_down": style.labels_merged_down,
             "subtotals": style.subtotals, "note_under": style.note_under, "total_row": style.total_row}

@@ -73,6 +73,7 @@ class Style:
     mode: str
     text_numbers: bool
     layout: str = "table"  # "table", "sheets" (one per doctor), "sheets+summary", "turned"
+    writer: str = "excel"  # "excel", "strict" (Strict Open XML), "web" (a web export); "ods", "xls" for those
     header_rows: int = 1
     labels_merged_down: bool = False  # under a two-row header: an ungrouped column's label spans both rows
     subtotals: bool = False  # a sum row under each doctor's months
