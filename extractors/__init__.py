@@ -186,14 +186,13 @@ def _read_workbook(fmt: Format, book: Workbook, attachment: Attachment) -> Attac
     if not book.sheet_names:
         return _unreadable(attachment, problem("corrupt", name="Regnearket"))
     kind, reason = classify_workbook(fmt, book.grids(rows=30))  # type: ignore[arg-type]
-    if kind != "budget":  # no budget word in a sheet name or heading: a table of doctors and amounts still is one
-        found = budget_table(book)
-        if found is not None:
-            kind, reason = "budget", f"{_capitalised(fmt)} med {found}"
+    found = budget_table(book) if kind != "budget" else None  # no budget word: a table of doctors still is one
+    if found is not None:
+        kind, reason = "budget", f"{_capitalised(fmt)} med {found[1]}"
     attachment.kind = kind  # type: ignore[assignment]
     attachment.reason = reason
     if kind == "budget":
-        attachment.budget = read_budget(book)
+        attachment.budget = found[0] if found is not None else read_budget(book)
         if book.unstored_formulas:
             attachment.flags.append("formulas-recomputed")
     return attachment

@@ -27,6 +27,7 @@ from extractors.xlsx_package import read_xlsx
 
 MAX_ROWS = 2000
 MAX_COLS = 60
+TURNED_ROWS = 120  # how far down a turned table's labels may reach
 _TOLERANCE = Decimal("0.005")
 
 
@@ -194,8 +195,10 @@ class Turned(Cells):
         self.book, self.file, self.sheet_names = book, book.file, book.sheet_names
 
     def size(self, sheet: str) -> tuple[int, int]:
+        """A turned budget's labels stand in its first rows: an address list's two thousand names
+        down a column are not searched as one long header."""
         rows, cols = self.book.size(sheet)
-        return cols, rows
+        return cols, min(rows, TURNED_ROWS)
 
     def cell(self, sheet: str, row: int, col: int) -> Cell:
         return self.book.cell(sheet, col, row)

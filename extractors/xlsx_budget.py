@@ -53,22 +53,21 @@ def read_budget(book: Workbook) -> BudgetRecord:
     return record
 
 
-def budget_table(book: Workbook) -> str | None:
-    """What makes a workbook a budget when no sheet name or heading says so, in Norwegian: a
-    table of doctors (by HPR number) with amounts, or of doctors' months with hours; None when
-    it holds neither."""
+def budget_table(book: Workbook) -> tuple[BudgetRecord, str] | None:
+    """The budget of a workbook no sheet name or heading calls one, and what makes it one, in
+    Norwegian: a table of doctors (by HPR number) with amounts, or of doctors' months with hours.
+    None when it holds neither."""
     record = read_budget(book)
-    book.mismatches.clear()  # the budget is read again once the workbook is known to be one
     rows = [r for r in record.rows if _has_hpr(r) and (r.requested.found or r.total_cost.found)]
     claims = [c for c in record.claims if _has_hpr(c) and c.month.found
               and (c.absence_hours.found or c.supervision_hours.found)]
-    entry = rows[0].requested if rows and rows[0].requested.found else rows[0].total_cost if rows else \
-        claims[0].month if claims else None
-    if entry is None or entry.evidence is None:
+    if rows:
+        where, what = rows[0].hpr_number.evidence.where, "en tabell over leger og beløp"
+    elif claims:
+        where, what = claims[0].hpr_number.evidence.where, "et beregningsgrunnlag med timer per lege og måned"
+    else:
         return None
-    sheet = entry.evidence.where.rsplit("!", 1)[0]
-    what = "en tabell over leger og beløp" if rows else "et beregningsgrunnlag med timer per lege og måned"
-    return f"{what} i arket «{sheet}»"
+    return record, f"{what} i arket «{where.rsplit('!', 1)[0]}»"
 
 
 def _has_hpr(entry: BudgetRow | ClaimRow) -> bool:
@@ -291,19 +290,22 @@ def _blocks(table: Table) -> list[tuple[Table, Doctor | None]]:
 
 
 def _doctor_of(table: Table) -> Doctor:
-    """The doctor of a claim table with no name or HPR column: labelled above it, the heading over
-    its columns, or the sheet's name."""
-    labels = _spec()["regime_b"]["columns"]
-    doctor = doctor_above(table, labels)
-    if not doctor.found:
-        own = [c for name, c in table.columns.items() if name != "month"]
-        columns = list(range(min(own), max(own) + 1))
-        doctor = doctor_heading(table, columns, [table.columns["month"]], _hpr_labels())
-    if not doctor.found:
-        spec = _spec()
-        words = [*spec["regime_a"]["sheets"], *spec["regime_b"]["sheets"], *spec["summary"]["sheets"],
-                 *spec["total_row"], *labels["doctor_name"], "Krav", "Ark", "Sheet"]
-        doctor = doctor_from_sheet_name(table, words, _hpr_labels())
+    """The doctor of a claim table with no name or HPR column: labelled above it, else the heading
+    over its columns, else the sheet's name, each filling in what the one before lacks."""
+    spec = _spec()
+    own = [c for name, c in table.columns.items() if name != "month"]
+    sheet_words = [*spec["sheet_name_words"], *spec["regime_a"]["sheets"], *spec["regime_b"]["sheets"],
+                   *spec["summary"]["sheets"], *spec["total_row"]]
+    sources = (lambda: doctor_heading(table, list(range(min(own), max(own) + 1)), [table.columns["month"]],
+                                      _hpr_labels()),
+               lambda: doctor_from_sheet_name(table, sheet_words, _hpr_labels()))
+    doctor = doctor_above(table, spec["regime_b"]["columns"])
+    for source in sources:
+        if doctor.hpr_number.found and doctor.doctor_name.found:
+            break
+        more = source()
+        doctor = Doctor(doctor.hpr_number if doctor.hpr_number.found else more.hpr_number,
+                        doctor.doctor_name if doctor.doctor_name.found else more.doctor_name)
     return doctor
 
 

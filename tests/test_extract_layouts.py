@@ -3,12 +3,14 @@ one sheet per doctor, with or without a summary sheet, and turned, with the doct
 Each is drawn by the generator and read by labels and structure."""
 from __future__ import annotations
 
+import io
 import random
 import pytest
 from openpyxl import load_workbook
 
 from checks.rules.identity import budget_arithmetic
 from extractors import read_attachment
+from extractors.models import Grade
 from samples.generator import budget_xlsx, new_context, scenarios
 from samples.generator.plan import Submission
 
@@ -139,3 +141,24 @@ def test_a_workbook_no_sheet_name_or_heading_calls_a_budget_is_one_by_its_table_
     attachment = read_attachment(path)
     assert attachment.kind == "budget" and "tabell over leger og beløp" in attachment.reason
     assert _rows(attachment) == _planned_rows(sub)
+
+
+def test_a_claim_sheet_that_names_only_the_hpr_above_its_table_takes_the_name_from_its_tab(tmp_path):
+    for n in range(100):
+        rng = random.Random(f"layouts:tabs:{n}")
+        sub = scenarios.build(rng, new_context(), "AR-2024-000906", 2024, "approve")
+        data, _cells, _ext = budget_xlsx.render(rng, sub, "xlsx", "sheets", "excel")
+        book = load_workbook(io.BytesIO(data))
+        if len(sub.doctors) > 1 and all(d.name in book.sheetnames for d in sub.doctors):
+            break
+    else:
+        pytest.fail("no claim workbook with tabs named after the doctors in 100 tries")
+    for d in sub.doctors:  # the name written above the table is taken away
+        for row in book[d.name].iter_rows(max_row=6):
+            for cell in row:
+                if cell.value == d.name or (isinstance(cell.value, str) and cell.value.endswith(f": {d.name}")):
+                    cell.value = None
+    book.save(tmp_path / "budsjett.xlsx")
+    claims = read_attachment(tmp_path / "budsjett.xlsx").budget.claims
+    assert {(c.hpr_number.value, c.doctor_name.value) for c in claims} == {(d.hpr, d.name) for d in sub.doctors}
+    assert {c.doctor_name.grade for c in claims} == {Grade.low}
