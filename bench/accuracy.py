@@ -3,21 +3,31 @@
     python bench/accuracy.py --count 200 --seed 1          # widest variation (the default)
     python bench/accuracy.py --count 50 --seed 7 --narrow  # only the DOCUMENTS.md examples
     python bench/accuracy.py --inbox samples/inbox      # an inbox that has .truth/ beside it
+    python bench/accuracy.py --count 40 --seed 3 --scans 1 --dpi 200   # every agreement a scan or photo
 
 Generates submissions into a temporary folder (or reads --inbox), runs
 extractors.read_attachment on every attachment (zips unpacked first) and
 compares the kind and every truth field with the record. Prints kind accuracy,
 field accuracy overall and per field, budget fields per spreadsheet layout (one
-table, one sheet per doctor, turned), the worst fields with a few examples.
+table, one sheet per doctor, turned) and per writing program, the worst fields
+with a few examples.
+
+Files the truth marks as scans or photos (read by OCR) are reported apart:
+fields right, missing and wrong; whether each wrong value was caught by
+doc.ocr-uncertain (the submission is decided by checks.decide against the
+default registers); and the seconds per page OCR took, wall and CPU. Faint
+scans (no words left) only count for their kind (unreadable).
 The data are synthetic, so printing examples exposes no real person.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 import tempfile
+import time
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -28,7 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from samples.generator import generate  # noqa: E402
+from samples.generator import SCAN_SHARE, generate  # noqa: E402
 
 MONEY_FIELDS = {"position_percent", "total_cost", "cofunding", "requested", "absence_hours", "absence_rate",
                 "supervision_hours", "supervision_rate", "learning_costs", "total", "facilitation",
@@ -125,6 +135,28 @@ def _files_of(entry: Path, scratch: Path) -> Path:
     return target
 
 
+@dataclass
+class OcrTally:
+    """Fields of files read by OCR: right, missing, wrong; wrong ones caught by doc.ocr-uncertain or not."""
+
+    right: int = 0
+    missing: int = 0
+    wrong: int = 0
+    wrong_unflagged: int = 0
+    right_flagged: int = 0
+    pages: int = 0
+    wall: float = 0.0
+    cpu: float = 0.0
+    files: int = 0
+    kinds_right: int = 0
+    files_automatic: int = 0  # no doc.ocr-uncertain at all for the file's doctor
+    examples: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.right + self.missing + self.wrong
+
+
 def _budget_by_layout(tallies: dict[str, Tally], layouts: dict[str, Tally], where: str, fact: dict,
                       record: object) -> None:
     """The budget's fields counted as usual, and once more under its layout (regime/layout) and
@@ -139,24 +171,36 @@ def _budget_by_layout(tallies: dict[str, Tally], layouts: dict[str, Tally], wher
             group.examples.extend(tally.examples[: EXAMPLES_PER_FIELD - len(group.examples)])
 
 
-def evaluate(inbox: Path, read_attachment) -> tuple[Tally, dict[str, Tally], dict[str, int], dict[str, Tally]]:
+def evaluate(inbox: Path, read_attachment, ocr: OcrTally | None = None,
+             ) -> tuple[Tally, dict[str, Tally], dict[str, int], dict[str, Tally]]:
     kinds, tallies, confusion, layouts = Tally(), defaultdict(Tally), defaultdict(int), defaultdict(Tally)
+    ocr = ocr if ocr is not None else OcrTally()
     with tempfile.TemporaryDirectory() as scratch:
         for truth_path in sorted((inbox / ".truth").glob("*.json")):
             truth = json.loads(truth_path.read_text(encoding="utf-8"))
             sid = truth["submission_id"]
             entry = inbox / sid if (inbox / sid).exists() else inbox / f"{sid}.zip"
             folder = _files_of(entry, Path(scratch))
+            read: dict[str, object] = {}
             for name, fact in truth["files"].items():
                 where = f"{sid}/{name}"
-                if fact.get("scanned"):  # no text layer by design: nothing to extract
-                    confusion["skannet (ikke målt)"] += 1
-                    continue
+                wall, cpu = time.perf_counter(), time.process_time()
                 try:
-                    att = read_attachment(folder / name)
+                    att = read[name] = read_attachment(folder / name)
                 except Exception as error:  # noqa: BLE001 - a crash is a wrong answer, and the bench goes on
                     att = None
                     print(f"feil: {where}: {type(error).__name__}: {error}")
+                scan = fact.get("scan")
+                if scan and att is not None and att.ocr is not None:
+                    ocr.pages += len(att.ocr.pages_read)
+                    ocr.wall += time.perf_counter() - wall
+                    ocr.cpu += time.process_time() - cpu
+                if scan and not scan["legible"]:  # a faint scan: nothing to read, only its kind counts
+                    kind = att.kind if att else "crash"
+                    confusion[f"svak skann: {'uleselig' if kind == 'unreadable' else kind}"] += 1
+                    continue
+                if scan:
+                    continue  # compared below, with the submission's decision
                 kind = att.kind if att else "crash"
                 kinds.add(kind == fact["kind"], f"{where}: ventet {fact['kind']}, fikk {kind}")
                 confusion[f"{fact['kind']} -> {kind}"] += 1
@@ -165,7 +209,68 @@ def evaluate(inbox: Path, read_attachment) -> tuple[Tally, dict[str, Tally], dic
                     _budget_by_layout(tallies, layouts, where, fact, record)
                 elif fact["kind"] in ("agreement", "training_plan"):
                     _compare_fields(tallies, f"{fact['kind']}.", where, fact["fields"], record)
+            scans = {n: f for n, f in truth["files"].items() if f.get("scan", {}).get("legible")}
+            if scans:
+                _compare_ocr(ocr, sid, folder, scans, read)
     return kinds, tallies, confusion, layouts
+
+
+def _compare_ocr(ocr: OcrTally, sid: str, folder: Path, scans: dict[str, dict], read: dict[str, object]) -> None:
+    """Each OCR file's fields against the truth, and each wrong one against the decision's findings."""
+    findings = _decision_findings(sid, folder, read)
+    for name, fact in scans.items():
+        att = read.get(name)
+        record = getattr(att, fact["kind"], None) if att is not None else None
+        ocr.files += 1
+        ocr.kinds_right += att is not None and att.kind == fact["kind"]
+        flagged = [f for f in findings if f.rule == "doc.ocr-uncertain" and f.evidence and f.evidence.file == name]
+        ocr.files_automatic += not flagged
+        for field_name, expected in fact["fields"].items():
+            extracted = getattr(record, field_name, None) if record is not None else None
+            got = _value(extracted)
+            if _same(field_name, expected, got):
+                ocr.right += 1
+                ocr.right_flagged += any(f.evidence == extracted.evidence for f in flagged) if extracted else 0
+                continue
+            if _norm(field_name, got) in (None, False) and field_name != "via_agency":
+                ocr.missing += 1
+                continue
+            ocr.wrong += 1
+            caught = extracted is not None and any(f.evidence == extracted.evidence for f in flagged)
+            ocr.wrong_unflagged += not caught
+            if len(ocr.examples) < 12:
+                ocr.examples.append(f"{sid}/{name}: {field_name} ventet {expected!r}, fikk {got!r} "
+                                    f"({'fanget av doc.ocr-uncertain' if caught else 'IKKE fanget'}; {fact['scan']})")
+
+
+def _decision_findings(sid: str, folder: Path, read: dict[str, object]) -> list:
+    """The findings checks.decide gives the submission, from the attachments as read above."""
+    from checks.models import ApplicationFacts
+    from checks.registers import load_registers
+    from extractors import read_form
+    from pipeline.process import decide_for_year
+    from pipeline.settings import DEFAULT_REGISTERS
+
+    facts = ApplicationFacts(submission_id=sid, form=read_form(folder / "skjema.json"),
+                             attachments=[a for a in read.values() if a is not None])
+    return decide_for_year(facts, load_registers(DEFAULT_REGISTERS)).findings
+
+
+def report_ocr(ocr: OcrTally) -> None:
+    if not ocr.files:
+        return
+    total = ocr.total or 1
+    print(f"OCR (skannede og fotograferte avtaler): {ocr.files} filer, {ocr.pages} sider; "
+          f"vedleggstype riktig {ocr.kinds_right}/{ocr.files}")
+    print(f"  Felt riktig: {ocr.right / total:.1%} ({ocr.right}/{ocr.total}); mangler: {ocr.missing}; "
+          f"feil verdi: {ocr.wrong}, av dem IKKE fanget av doc.ocr-uncertain: {ocr.wrong_unflagged}")
+    print(f"  Riktige verdier likevel merket usikre: {ocr.right_flagged}; filer uten doc.ocr-uncertain: "
+          f"{ocr.files_automatic}/{ocr.files}")
+    pages = ocr.pages or 1
+    print(f"  Tid per side: {ocr.wall / pages:.2f} s vegg, {ocr.cpu / pages:.2f} s CPU "
+          f"(belastning {', '.join(f'{v:.1f}' for v in os.getloadavg())})")
+    for example in ocr.examples:
+        print(f"      {example}")
 
 
 def report(kinds: Tally, tallies: dict[str, Tally], confusion: dict[str, int], layouts: dict[str, Tally],
@@ -202,6 +307,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--inbox", type=Path, help="evaluate this inbox (with .truth/) instead of generating")
     parser.add_argument("--worst", type=int, default=8)
+    parser.add_argument("--scans", type=float, default=SCAN_SHARE,
+                        help="share of agreements drawn as scans or photos, read by OCR (1: all)")
+    parser.add_argument("--dpi", type=int, choices=(200, 300), help="scan every scan at this resolution")
     width = parser.add_mutually_exclusive_group()
     width.add_argument("--wide", dest="wide", action="store_true", default=True,
                        help="the generator's widest variation (default)")
@@ -212,12 +320,15 @@ def main(argv: list[str] | None = None) -> int:
     except ImportError as error:
         print(f"extractors.read_attachment kan ikke importeres: {error}")
         return 1
+    ocr = OcrTally()
     if args.inbox:
-        report(*evaluate(args.inbox, read_attachment), worst=args.worst)
+        report(*evaluate(args.inbox, read_attachment, ocr), worst=args.worst)
+        report_ocr(ocr)
         return 0
     with tempfile.TemporaryDirectory() as tmp:
-        generate(Path(tmp), args.count, args.seed, wide=args.wide)
-        report(*evaluate(Path(tmp), read_attachment), worst=args.worst)
+        generate(Path(tmp), args.count, args.seed, wide=args.wide, scans=args.scans, scan_dpi=args.dpi)
+        report(*evaluate(Path(tmp), read_attachment, ocr), worst=args.worst)
+        report_ocr(ocr)
     return 0
 
 

@@ -14,7 +14,7 @@ from checks.models import ApplicationFacts, Decision, DoctorDecision, Finding
 from checks.money import ZERO, to_ore
 from checks.parameters import YearParameters
 from checks.registers import Registers
-from checks.rules import amounts_a, amounts_b, documents, eligibility, identity, months
+from checks.rules import amounts_a, amounts_b, documents, eligibility, identity, months, ocr
 from checks.status import derive_status, totals
 from extractors.models import BudgetRecord, Evidence, FormRecord
 
@@ -33,6 +33,7 @@ def _application_findings(facts: ApplicationFacts, params: YearParameters, regis
     findings = [
         *documents.form_invalid(form, eligibility.submitted_at_unreadable(form)),
         *documents.unreadable_attachments(facts.attachments),
+        *ocr.read_by_ocr(facts.attachments),
         *identity.orgnr_invalid(form),
         *identity.municipality_unknown(form, registers),
         *eligibility.after_deadline(form, params),
@@ -138,8 +139,9 @@ def decide(facts: ApplicationFacts, params: YearParameters, registers: Registers
         findings += identity.double_claim_in_budget(doctors)
 
     outcomes = [_decide_doctor(doctor, params, registers, klasse) for doctor in doctors]
-    for outcome in outcomes:
+    for doctor, outcome in zip(doctors, outcomes):
         findings += outcome.findings
+        findings += ocr.uncertain(doctor, params, form, outcome.findings)
     decisions = [outcome.decision for outcome in outcomes]
 
     if found:

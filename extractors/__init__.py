@@ -17,6 +17,7 @@ from extractors.docx_text import docx_lines
 from extractors.fields import Line
 from extractors.form import read_form
 from extractors.models import Attachment, ExtractionProblem
+from extractors import ocr
 from extractors.pdf_text import pdf_lines
 from extractors.training_plan import read_training_plan
 from extractors.odf import OdsWorkbook, odt_lines
@@ -82,6 +83,8 @@ def _read(path: Path, fmt: Format, attachment: Attachment) -> Attachment:
         return _read_workbook("ods", OdsWorkbook(path, attachment.file), attachment)
     if fmt == "ole":
         return _read_ole(path, attachment)
+    if fmt == "image":
+        return _read_image(path, attachment)
     return _other_format(fmt, attachment)
 
 
@@ -95,10 +98,13 @@ def _capitalised(fmt: Format) -> str:
 
 
 def _out_of_memory(error: BaseException | None) -> bool:
-    """pdfminer wraps a failed allocation in its own exception; the cause still says MemoryError."""
+    """pdfminer wraps a failed allocation in its own exception; the cause still says MemoryError.
+    onnxruntime (OCR) says std::bad_alloc in its message."""
     seen = 0
     while error is not None and seen < 5:
         if isinstance(error, MemoryError) or any(isinstance(arg, MemoryError) for arg in getattr(error, "args", ())):
+            return True
+        if "std::bad_alloc" in str(error):
             return True
         error, seen = error.__cause__ or error.__context__, seen + 1
     return False
@@ -118,7 +124,7 @@ def _other_format(fmt: Format, attachment: Attachment) -> Attachment:
         return _unreadable(attachment, problem("empty"), fmt)
     if fmt in ("text", "unknown") and suffix in _DOCUMENT_SUFFIXES:
         return _unreadable(attachment, problem("type-mismatch", ext=suffix, actual=format_name(fmt)), fmt)
-    if fmt in ("image", "text"):
+    if fmt == "text":
         attachment.reason = f"{_capitalised(fmt)}, ikke et dokument som leses automatisk"
         return attachment
     return _unreadable(attachment, problem("unsupported", name=format_name(fmt)), fmt)
@@ -156,10 +162,60 @@ def _read_ole(path: Path, attachment: Attachment) -> Attachment:
 
 
 def _read_pdf(path: Path, attachment: Attachment) -> Attachment:
-    lines, _pages = pdf_lines(path)
-    if sum(len(line.text) for line in lines) < _MIN_TEXT_CHARS:
+    """The text layer, and OCR for the pages that are only a picture: all of a scan, or the signed
+    page scanned into an otherwise typed file."""
+    lines, pages = pdf_lines(path)
+    if _characters(lines) < _MIN_TEXT_CHARS:
+        scanned = list(range(1, pages + 1))
+    else:
+        with_text = {line.where for line in lines}
+        scanned = [n for n in ocr.image_only_pages(path) if f"s. {n}" not in with_text] if len(with_text) < pages else []
+    if scanned:
+        read = ocr.read_pdf_pages(path, scanned)
+        _note_ocr(attachment, read)
+        lines = sorted(lines + read.lines, key=_page_number)  # stable: each page's lines keep their order
+    if _characters(lines) < _MIN_TEXT_CHARS:
         return _unreadable(attachment, problem("no-text-layer"), "pdf")
-    return _read_text_document("pdf", lines, attachment)
+    return _with_ocr_note(_read_text_document("pdf", lines, attachment))
+
+
+def _read_image(path: Path, attachment: Attachment) -> Attachment:
+    """A photographed or scanned page sent as a picture: read by OCR, a document if its words say so.
+
+    A picture that cannot be decoded stays `other`: were it the agreement, the missing agreement
+    is its own finding; any other picture need not stop the case."""
+    try:
+        read = ocr.read_image_file(path)
+    except (OSError, ValueError, SyntaxError):  # what Pillow raises for a broken or truncated image
+        attachment.reason = "Bilde som ikke kunne åpnes (skadet fil), ikke et dokument som leses automatisk"
+        return attachment
+    _note_ocr(attachment, read)
+    if read.characters < _MIN_TEXT_CHARS:
+        attachment.reason = "Bilde uten lesbar tekst, ikke et dokument som leses automatisk"
+        return attachment
+    return _with_ocr_note(_read_text_document("image", read.lines, attachment))
+
+
+def _characters(lines: list[Line]) -> int:
+    return sum(len(line.text) for line in lines)
+
+
+def _page_number(line: Line) -> int:
+    return int(line.where.removeprefix("s. "))
+
+
+def _note_ocr(attachment: Attachment, read: ocr.OcrPages) -> None:
+    """The OCR reading kept on the attachment; the flag only when OCR found text to use."""
+    attachment.ocr = read.reading()
+    if read.characters >= _MIN_TEXT_CHARS:
+        attachment.flags.append("ocr")
+
+
+def _with_ocr_note(attachment: Attachment) -> Attachment:
+    """The reason says how sure OCR was, so the caseworker sees it beside the file."""
+    if "ocr" in attachment.flags and attachment.ocr is not None:
+        attachment.reason = f"{attachment.reason}; {attachment.ocr.summary()}"
+    return attachment
 
 
 def _read_docx(path: Path, attachment: Attachment) -> Attachment:

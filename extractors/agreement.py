@@ -98,16 +98,26 @@ _NEGATED = re.compile(r"\b(ikke|nei|uten)\b", re.IGNORECASE)
 
 
 def _via_agency(finder: FieldFinder, lines: list[Line], file: str) -> Extracted[bool]:
-    """Stated yes/no when labelled; an agreement silent on vikarbyrå means no (RULES.md 3b)."""
+    """Stated yes/no when labelled; an agreement silent on vikarbyrå means no (RULES.md 3b).
+
+    Read by OCR, a sentence's answer is as sure as the words it rests on (the agency word and a
+    "not"), and silence as sure as the least well read sentence, which could have held the statement.
+    """
     spec = _spec()["fields"]["via_agency"]
     hit = finder.find(spec["labels"], value_parser(spec))
     if hit:
         return hit.extracted(file)
     for line in lines:
-        if _AGENCY.search(line.text):
-            return Extracted(value=not _NEGATED.search(line.text), grade=Grade.low,
-                             evidence=line.evidence(file, None, clean_text(line.text)[:120], "running-text"))
-    return Extracted(value=False, grade=Grade.low, evidence=Evidence(file=file, where="hele filen", route="default"))
+        agency = _AGENCY.search(line.text)
+        if agency:
+            negated = _NEGATED.search(line.text)
+            evidence = line.evidence(file, None, clean_text(line.text)[:120], "running-text")
+            if _read_by_ocr(line):
+                evidence.ocr_confidence = line.least_sure([agency[0], *([negated[0]] if negated else [])])
+            return Extracted(value=not negated, grade=Grade.low, evidence=evidence)
+    sentences = [line.mean_confidence() for line in lines if _read_by_ocr(line) and len(line.text.split()) >= 4]
+    return Extracted(value=False, grade=Grade.low, evidence=Evidence(
+        file=file, where="hele filen", route="default", ocr_confidence=min(sentences, default=None)))
 
 
 def _signatures(finder: FieldFinder, lines: list[Line], file: str) -> tuple[Extracted, Extracted]:
@@ -140,6 +150,12 @@ def _signature_block(lines: list[Line], spec: dict[str, Any]) -> tuple[Hit | Non
     neighbouring line; a lone date goes to the party its line or a
     neighbouring line names. Dates that another label claims (Tiltredelse,
     Gjelder fra) are not signatures.
+
+    Text read by OCR never passes over a line it may have misread: a signature
+    written over "Underskrift kommunen" turns the party word into confident
+    nonsense, and looking past it would hand the date to the next party. So
+    for OCR lines only the line right above the dates, where their labels
+    stand, gives their parties; a party it does not name stays without a date.
     """
     start = _signature_start(lines, spec)
     field_labels = [label for f in _spec()["fields"].values() for label in f["labels"]]
@@ -182,15 +198,16 @@ def _signature_start(lines: list[Line], spec: dict[str, Any]) -> int:
 
 
 def _parties_by_column(lines: list[Line], index: int, spec: dict[str, Any]) -> dict[int, str]:
-    """The party of each cell of a dated line, from a line nearby that names both parties in columns."""
+    """The party of each cell of a dated line, from a line nearby that names both parties in columns
+    (for OCR text: the line right above, naming either party)."""
     line = lines[index]
-    for offset in (-1, 1, -2, 2, -3, 3):
+    for offset in (-1,) if _read_by_ocr(line) else (-1, 1, -2, 2, -3, 3):
         other = index + offset
         if not 0 <= other < len(lines):
             continue
         parties = {ci: _party(cell, spec) for ci, cell in enumerate(lines[other].cells)}
         named = {ci: p for ci, p in parties.items() if p}
-        if len(set(named.values())) < 2:
+        if len(set(named.values())) < (1 if _read_by_ocr(line) else 2):
             continue
         columns: dict[int, str] = {}
         for party_index, party in named.items():
@@ -201,8 +218,12 @@ def _parties_by_column(lines: list[Line], index: int, spec: dict[str, Any]) -> d
     return {}
 
 
+def _read_by_ocr(line: Line) -> bool:
+    return bool(line.confidences)
+
+
 def _nearby_single_party(lines: list[Line], index: int, spec: dict[str, Any]) -> str | None:
-    for offset in (-1, 1, -2, 2):
+    for offset in (-1,) if _read_by_ocr(lines[index]) else (-1, 1, -2, 2):
         other = index + offset
         if 0 <= other < len(lines) and not find_dates(lines[other].text):
             party = _party(lines[other].text, spec)

@@ -27,14 +27,16 @@ BBox = tuple[float, float, float, float]
 class Line:
     """One visual line: its cells in reading order and where it stood.
 
-    `confidences` holds each cell's OCR confidence (0–1) when the line was
-    read from an image; a text layer leaves it empty.
+    `confidences` holds each cell's OCR confidence (0–1, its least sure word)
+    when the line was read from an image, and `ocr_words` each cell's words with
+    their own confidence; a text layer leaves both empty.
     """
 
     cells: list[str]
     where: str
     bboxes: list[BBox | None] = field(default_factory=list)
     confidences: list[float] = field(default_factory=list)
+    ocr_words: list[list[tuple[str, float]]] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -43,12 +45,29 @@ class Line:
     def bbox(self, index: int) -> BBox | None:
         return self.bboxes[index] if index < len(self.bboxes) else None
 
-    def confidence(self, index: int) -> float | None:
-        return self.confidences[index] if index < len(self.confidences) else None
+    def confidence(self, index: int, raw: str = "") -> float | None:
+        """How sure OCR was of `raw` in cell `index`: its least sure word, not the label's beside it
+        (an "Ø" read at 0.6 in "Øksnes, 30.07.2023" says nothing about the date)."""
+        if index >= len(self.confidences):
+            return None
+        words = self.ocr_words[index] if index < len(self.ocr_words) else []
+        inside = [c for word, c in words if raw and (word in raw or raw in word)]
+        return min(inside) if inside else self.confidences[index]
+
+    def least_sure(self, texts: list[str]) -> float | None:
+        """The lowest OCR confidence among the words holding any of `texts` (None: not read by OCR)."""
+        found = [c for cell in self.ocr_words for word, c in cell if any(t in word or word in t for t in texts)]
+        return min(found) if found else (min(self.confidences) if self.confidences else None)
+
+    def mean_confidence(self) -> float | None:
+        """The line's OCR confidence over all its words, weighted by their length."""
+        words = [(len(word), c) for cell in self.ocr_words for word, c in cell]
+        total = sum(n for n, _ in words)
+        return sum(n * c for n, c in words) / total if total else None
 
     def evidence(self, file: str, index: int | None, raw: str, route: Route) -> Evidence:
         """Evidence for a value read from cell `index` of this line (None: the whole line)."""
-        confidence = self.confidence(index) if index is not None else (
+        confidence = self.confidence(index, raw) if index is not None else (
             min(self.confidences) if self.confidences else None)
         return Evidence(file=file, where=self.where, value=raw, bbox=self.bbox(index) if index is not None else None,
                         route=route, ocr_confidence=confidence)

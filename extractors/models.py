@@ -166,6 +166,31 @@ class ExtractionProblem(BaseModel):
     message: str
 
 
+class OcrReading(BaseModel):
+    """What OCR read of an attachment: the pages read and those left unread (with why), and how sure it
+    was of the words, weighted by their characters (mean) and of the least sure word (min)."""
+
+    pages_read: list[int] = []
+    pages_skipped: dict[int, str] = {}  # page -> Norwegian reason
+    mean_confidence: float | None = None
+    min_confidence: float | None = None
+
+    def summary(self) -> str:
+        """In Norwegian: "lest med OCR (2 sider, sikkerhet i snitt 0,97, lavest 0,55)" and the pages unread."""
+        pages = len(self.pages_read)
+        parts = [f"{pages} side{'r' if pages != 1 else ''}"]
+        if self.mean_confidence is not None:
+            parts.append(f"sikkerhet i snitt {_comma(self.mean_confidence)}, lavest {_comma(self.min_confidence)}")
+        text = f"lest med OCR ({', '.join(parts)})"
+        if self.pages_skipped:
+            text += "; " + "; ".join(f"s. {n} {why}" for n, why in sorted(self.pages_skipped.items()))
+        return text
+
+
+def _comma(value: float | None) -> str:
+    return f"{value:.2f}".replace(".", ",") if value is not None else "–"
+
+
 class Attachment(BaseModel):
     """One file of a submission: what it is, why we think so, and what it said."""
 
@@ -178,7 +203,8 @@ class Attachment(BaseModel):
     training_plan: TrainingPlanRecord | None = None
     budget: BudgetRecord | None = None
     problem: ExtractionProblem | None = None
-    flags: list[str] = []  # e.g. "macros", "hidden-text"
+    flags: list[str] = []  # e.g. "macros", "hidden-text", "ocr"
+    ocr: OcrReading | None = None  # set when any page was read by OCR
 
 
 class FormRecord(BaseModel):

@@ -16,6 +16,7 @@ import pdfplumber
 from extractors.fields import Line
 
 _SAME_LINE = 3.0  # points of vertical tolerance between words of one line
+_ALIGN = 2.0  # points two cells' starts may differ and still stand in one column
 Rule = tuple[float, float, float]  # a ruling line: where it stands (x or y) and from where to where
 
 
@@ -27,7 +28,7 @@ def pdf_lines(path: Path) -> tuple[list[Line], int]:
         for number, page in enumerate(pdf.pages, start=1):
             words = page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False, use_text_flow=False)
             upright, across = _rules(page)
-            lines.extend(_group(words, f"s. {number}", upright, across))
+            lines.extend(group_words(words, f"s. {number}", upright, across))
     return lines, pages
 
 
@@ -42,24 +43,34 @@ def _rules(page) -> tuple[list[Rule], list[Rule]]:
     return upright, across
 
 
-def _group(words: list[dict], where: str, upright: Sequence[Rule] = (), across: Sequence[Rule] = ()) -> list[Line]:
+def group_words(words: list[dict], where: str, upright: Sequence[Rule] = (), across: Sequence[Rule] = (),
+                slack: float = 0.0) -> list[Line]:
+    """Words (text, x0, x1, top, bottom in points from the page's top left) into lines of cells.
+
+    One grouping for a text layer and for OCR (extractors/ocr.py): a word that
+    carries a "confidence" gives its cell the lowest confidence of its words;
+    `slack` widens, in points, how exactly two cells must start in one column
+    and where a ruling line may stand between two words, for word boxes that are
+    less exact than a text layer's.
+    """
     rows: list[list[dict]] = []
     for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
         if rows and abs(rows[-1][0]["top"] - word["top"]) <= _SAME_LINE:
             rows[-1].append(word)
         else:
             rows.append([word])
-    return _join_wrapped_cells([_line(sorted(row, key=lambda w: w["x0"]), where, upright) for row in rows], across)
+    return _join_wrapped_cells([_line(sorted(row, key=lambda w: w["x0"]), where, upright, slack) for row in rows],
+                               across, _ALIGN + slack)
 
 
-def _ruled_apart(left: dict, right: dict, rules: Sequence[Rule]) -> bool:
+def _ruled_apart(left: dict, right: dict, rules: Sequence[Rule], slack: float = 0.0) -> bool:
     """A table's vertical line stands between the two words: they are in different cells,
     however close a filled cell brings them."""
-    return any(left["x1"] - 0.5 <= x <= right["x0"] + 0.5 and top <= right["top"] + 1 and bottom >= right["bottom"] - 1
+    return any(left["x1"] - 0.5 - slack <= x <= right["x0"] + 0.5 + slack and top <= right["top"] + 1 and bottom >= right["bottom"] - 1
                for x, top, bottom in rules)
 
 
-def _join_wrapped_cells(lines: list[Line], across: Sequence[Rule] = ()) -> list[Line]:
+def _join_wrapped_cells(lines: list[Line], across: Sequence[Rule] = (), align: float = _ALIGN) -> list[Line]:
     """A table cell that wraps ("Helsepersonell-" / "nummer") continues on the line below.
 
     The lower line is a continuation when it has fewer cells than the line
@@ -70,10 +81,13 @@ def _join_wrapped_cells(lines: list[Line], across: Sequence[Rule] = ()) -> list[
     joined: list[Line] = []
     for line in lines:
         above = joined[-1] if joined else None
-        if above is not None and _continues(above, line) and not _ruled_off(above, line, across):
-            for cell, box in zip(line.cells, line.bboxes):
-                target = next(i for i, b in enumerate(above.bboxes) if b and abs(b[0] - box[0]) < 2)
+        if above is not None and _continues(above, line, align) and not _ruled_off(above, line, across):
+            for index, (cell, box) in enumerate(zip(line.cells, line.bboxes)):
+                target = min((i for i, b in enumerate(above.bboxes) if b), key=lambda i: abs(above.bboxes[i][0] - box[0]))
                 above.cells[target] = _join(above.cells[target], cell)
+                if above.confidences:
+                    above.confidences[target] = min(above.confidences[target], line.confidences[index])
+                    above.ocr_words[target] = above.ocr_words[target] + line.ocr_words[index]
                 old = above.bboxes[target]
                 above.bboxes[target] = (old[0], old[1], max(old[2], box[2]), box[3])
             continue
@@ -89,11 +103,11 @@ def _ruled_off(above: Line, line: Line, across: Sequence[Rule]) -> bool:
     return any(bottom - 1 <= y <= top + 1 and left <= x1 and right >= x0 for y, left, right in across)
 
 
-def _continues(above: Line, line: Line) -> bool:
+def _continues(above: Line, line: Line, align: float = _ALIGN) -> bool:
     if len(above.cells) < 2 or len(line.cells) >= len(above.cells):
         return False
     starts = [b[0] for b in above.bboxes if b]
-    if not all(box and any(abs(box[0] - x) < 2 for x in starts) for box in line.bboxes):
+    if not all(box and any(abs(box[0] - x) < align for x in starts) for box in line.bboxes):
         return False
     height = line.bboxes[0][3] - line.bboxes[0][1]  # one text line: the cell above may have grown already
     return line.bboxes[0][1] - max(b[3] for b in above.bboxes if b) < 0.5 * height
@@ -106,11 +120,11 @@ def _join(first: str, second: str) -> str:
     return f"{first} {second}"
 
 
-def _line(words: list[dict], where: str, rules: Sequence[Rule] = ()) -> Line:
+def _line(words: list[dict], where: str, rules: Sequence[Rule] = (), slack: float = 0.0) -> Line:
     cells: list[list[dict]] = [[words[0]]]
     for prev, word in zip(words, words[1:]):
         height = max(prev["bottom"] - prev["top"], 4.0)
-        if word["x0"] - prev["x1"] > 0.9 * height or _ruled_apart(prev, word, rules):
+        if word["x0"] - prev["x1"] > 0.9 * height or _ruled_apart(prev, word, rules, slack):
             cells.append([word])
         else:
             cells[-1].append(word)
@@ -119,4 +133,7 @@ def _line(words: list[dict], where: str, rules: Sequence[Rule] = ()) -> Line:
         where=where,
         bboxes=[(round(cell[0]["x0"], 1), round(min(w["top"] for w in cell), 1),
                  round(cell[-1]["x1"], 1), round(max(w["bottom"] for w in cell), 1)) for cell in cells],
+        confidences=[round(min(w["confidence"] for w in cell), 3) for cell in cells] if "confidence" in words[0] else [],
+        ocr_words=[[(w["text"], round(w["confidence"], 3)) for w in cell] for cell in cells]
+        if "confidence" in words[0] else [],
     )

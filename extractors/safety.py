@@ -35,6 +35,14 @@ class SafetyLimits:
     sheet_rows: int = 100_000
     sheet_columns: int = 1_000
     sheet_cells: int = 2_000_000
+    # OCR runs inside the attachment's child (pipeline/isolation.py: 60 s wall). A page takes about
+    # 2.5 s of CPU (a photo held sideways up to three times that), so 8 pages (the first six and the
+    # last two) and 40 s of CPU in all; the seconds are CPU time, so a busy machine skips no page a
+    # free one reads (the child's wall limit still ends a file that waits too long for a core).
+    ocr_pages: int = 8
+    ocr_page_seconds: float = 15.0
+    ocr_file_seconds: float = 40.0
+    image_pixels: int = 60_000_000  # a 48-megapixel phone photo passes; a decompression bomb does not
 
 
 LIMITS = SafetyLimits()
@@ -46,7 +54,8 @@ MESSAGES = {
     "too-large": "Filen er større enn tillatt ({limit} MB) og leses ikke automatisk.",
     "corrupt": "{name} er skadet og kunne ikke leses.",
     "encrypted": "{name} er kryptert eller passordbeskyttet; be om en kopi uten passord.",
-    "no-text-layer": "PDF-en har ikke tekstlag (trolig skannet); innholdet må leses manuelt.",
+    "no-text-layer": "PDF-en har ikke tekstlag (trolig skannet), og OCR fant ingen lesbar tekst; innholdet må leses manuelt.",
+    "image-too-large": "Bildet er større enn tillatt ({limit} megapiksler) og leses ikke automatisk.",
     "no-pages": "PDF-en har ingen sider som kan leses (ødelagt sidetre).",
     "too-many-pages": "PDF-en har flere enn {limit} sider og leses ikke automatisk.",
     "unpacks-too-large": "{name} pakker seg ut til en mistenkelig stor mengde data (mulig komprimeringsbombe).",

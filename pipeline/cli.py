@@ -137,11 +137,13 @@ def samples(
     out: Path = typer.Option(..., "--out", help="The inbox folder to write."),
     count: int = typer.Option(10, "--count", min=1),
     seed: int = typer.Option(1, "--seed"),
+    scans: float = typer.Option(None, "--scans", min=0.0, max=1.0,
+                                help="Share of agreements drawn as scans or phone photos (1: all)."),
 ) -> None:
     """Write synthetic submissions, with ground truth in OUT/.truth/."""
-    from samples.generator import generate
+    from samples.generator import SCAN_SHARE, generate
 
-    ids = generate(out, count, seed)
+    ids = generate(out, count, seed, scans=SCAN_SHARE if scans is None else scans)
     out_console.print(f"{len(ids)} søknader skrevet til {out} (fasit i {out / '.truth'})")
 
 

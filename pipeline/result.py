@@ -10,7 +10,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
 from checks.models import DoctorDecision, Finding, Status
-from extractors.models import Attachment, AttachmentKind
+from extractors.models import Attachment, AttachmentKind, OcrReading
 
 PIPELINE_VERSION = "0.1.0"
 
@@ -52,7 +52,8 @@ class AttachmentResult(BaseModel):
     hpr_number: str | None = None
     reason: str = ""
     problem: str | None = None
-    flags: list[str] = []  # e.g. "macros", "hidden-text", "encrypted"
+    flags: list[str] = []  # e.g. "macros", "hidden-text", "encrypted", "ocr"
+    ocr: OcrReading | None = None  # pages read by OCR, pages skipped and why, mean and lowest confidence
 
     @classmethod
     def from_attachment(cls, a: Attachment) -> "AttachmentResult":
@@ -64,6 +65,7 @@ class AttachmentResult(BaseModel):
             reason=a.reason,
             problem=a.problem.code if a.problem else None,
             flags=a.flags,
+            ocr=a.ocr,
         )
 
 

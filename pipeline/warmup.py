@@ -2,15 +2,16 @@
 
 Every child is a fork of the forkserver, so whatever the forkserver has done
 the children need not do again: parsers' lazy imports, the label tables
-loaded and their patterns compiled. Without this, each attachment paid for
-them anew in its child.
+loaded and their patterns compiled, the OCR models (extractors/ocr.py: one
+inference thread, so no thread pool is lost in the fork). Without this, each
+attachment paid for them anew in its child.
 """
 from __future__ import annotations
 
 import tempfile
 from pathlib import Path
 
-from extractors import read_attachment
+from extractors import ocr, read_attachment
 from samples import hostile
 
 
@@ -22,6 +23,7 @@ def _warm() -> None:
             path = Path(folder) / name
             path.write_bytes(data)
             read_attachment(path)
+    ocr.warm()
 
 
 _warm()

@@ -52,8 +52,9 @@ def _folder(out: Path, submission_id: str) -> Path:
 
 
 def expected_kind(sample: Sample) -> str:
-    """A scanned file (no text layer, no OCR) cannot be read, whatever it shows."""
-    return "unreadable" if sample.truth.get("scanned") else sample.truth["kind"]
+    """A faint scan (no words left for OCR) cannot be read, whatever it shows."""
+    scan = sample.truth.get("scan")
+    return "unreadable" if scan and not scan["legible"] else sample.truth["kind"]
 
 
 def of_kind(samples: list[Sample], kind: str) -> list[Sample]:

@@ -21,8 +21,8 @@ def test_every_generated_attachment_gets_the_kind_of_its_truth(generated):
     assert wrong == []
 
 
-def test_scanned_generated_pdfs_are_unreadable_for_lack_of_a_text_layer(generated):
-    scans = [s.attachment for s in generated if s.truth.get("scanned")]
+def test_faint_generated_scans_are_unreadable_for_lack_of_a_text_layer(generated):
+    scans = [s.attachment for s in generated if s.truth.get("scan", {}).get("legible") is False]
     assert scans and all(a.problem and a.problem.code == "no-text-layer" for a in scans)
 
 

@@ -10,6 +10,7 @@ REVIEW_ACTIONS = {
     "doc.form-invalid": "Hent søknadsskjemaet i Altinn og kontroller år, organisasjonsnummer og søknadsbeløp.",
     "doc.unreadable": "Prøv å åpne filen selv; kan den ikke leses, be kommunen sende den på nytt.",
     "doc.no-text-layer": "Les det skannede dokumentet selv og kontroller opplysningene.",
+    "doc.ocr-uncertain": "Finn verdien i det skannede dokumentet og kontroller at den er lest riktig.",
     "doc.budget-missing": "Be kommunen sende budsjettet/beregningsgrunnlaget.",
     "doc.budget-multiple": "Avklar med kommunen hvilket regneark som gjelder.",
     "doc.agreement-missing": "Se etter avtalen blant vedleggene, eller be kommunen sende den.",

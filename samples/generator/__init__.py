@@ -17,6 +17,9 @@ from samples.generator.variation import file_name, set_wide, wide
 
 # Every grant year with rules (RULES.md section 2), the two regimes' latest first.
 YEARS = (2020, 2024, 2019, 2023, 2021)
+# Share of agreements drawn as legible scans or phone photos (read by OCR), besides the faint scans
+# of the "scanned-agreement" scenario: small by default, so a demo inbox stays quick to read.
+SCAN_SHARE = 0.02
 
 
 def draw_files(rng: random.Random, sub: Submission) -> tuple[dict[str, bytes], dict[str, dict]]:
@@ -32,8 +35,8 @@ def draw_files(rng: random.Random, sub: Submission) -> tuple[dict[str, bytes], d
     for d in sub.doctors:
         parts = {"first": d.first_name, "initial": d.initial}
         if d.has_agreement:
-            data, ext = agreement.render(rng, sub, d)
-            add("agreement", data, truth.agreement(sub, d), ext, **parts)
+            data, ext, scan = agreement.render(rng, sub, d)
+            add("agreement", data, truth.agreement(sub, d, scan), ext, **parts)
         if sub.regime == "A" and d.has_plan:
             data, ext = training_plan.render(rng, sub, d)
             add("training_plan", data, truth.training_plan(sub, d), ext, **parts)
@@ -65,15 +68,26 @@ def write(out: Path, sub: Submission, rng: random.Random) -> None:
     (out / ".truth" / f"{sub.submission_id}.json").write_bytes(truth.render(sub, facts, list(left)))
 
 
+def _plan_scans(sub: Submission, rng: random.Random, share: float, dpi: int | None) -> None:
+    """Marks agreements to be drawn as legible scans or photos, by an rng of their own so that the
+    rest of the submission is drawn as without them."""
+    for doctor in sub.doctors:
+        if not doctor.scan and doctor.has_agreement and rng.random() < share:
+            doctor.scan = "legible"
+        doctor.scan_dpi = dpi
+
+
 def new_context(registers_dir: Path | None = None) -> scenarios.Context:
     return scenarios.Context.for_registers(load(registers_dir) if registers_dir else load())
 
 
-def generate(out: Path, count: int, seed: int, wide: bool = True) -> list[str]:
+def generate(out: Path, count: int, seed: int, wide: bool = True, scans: float = SCAN_SHARE,
+             scan_dpi: int | None = None) -> list[str]:
     """Writes `count` submissions into `out`, the grant years in turn (YEARS); returns their ids.
 
     `wide` (the default) draws from the widest variation real files show; narrow keeps to
-    the examples DOCUMENTS.md names."""
+    the examples DOCUMENTS.md names. `scans` is the share of agreements that come as a scan or
+    a photo (1.0: every agreement); `scan_dpi` scans them all at one resolution."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     rng, ctx = random.Random(seed), new_context()
@@ -85,6 +99,7 @@ def generate(out: Path, count: int, seed: int, wide: bool = True) -> list[str]:
             year = YEARS[i % len(YEARS)]
             sub_rng = random.Random(f"{seed}:{i}")
             sub = scenarios.build(sub_rng, ctx, f"AR-{year}-{number:06d}", year, scenarios.pick_status(sub_rng))
+            _plan_scans(sub, random.Random(f"{seed}:{i}:scans"), scans, scan_dpi)
             write(out, sub, sub_rng)
             ids.append(sub.submission_id)
     finally:

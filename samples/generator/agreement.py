@@ -13,8 +13,8 @@ from samples.generator.docx_doc import DocxBuilder
 from samples.generator.pdf_canvas import CanvasPdfBuilder, Quirks
 from samples.generator.pdf_doc import PdfBuilder
 from samples.generator.plan import Doctor, Submission
+from samples.generator.scan import ScanStyle, faint, page_count, scanned
 from samples.generator.scenarios import YEARS
-from samples.generator.scan import scanned
 
 Writer = PdfBuilder | CanvasPdfBuilder | DocxBuilder
 AGENCIES = ("Legevikar Nord AS", "Medvikar AS", "Akuttlegene AS")
@@ -145,11 +145,20 @@ def alis_avtale(rng: random.Random, sub: Submission, d: Doctor, pdf: Writer) -> 
     return pdf.bytes()
 
 
-def render(rng: random.Random, sub: Submission, d: Doctor) -> tuple[bytes, str]:
-    """The file and its extension: PDF nine times in ten, else Word; a planned scan is an image PDF."""
-    if d.scanned:
-        return scanned(alis_avtale(rng, sub, d, PdfBuilder()) if sub.regime == "B"
-                       else fastlegeavtale(rng, sub, d, PdfBuilder())), "pdf"
+def render(rng: random.Random, sub: Submission, d: Doctor) -> tuple[bytes, str, dict | None]:
+    """The file, its extension and, for a scan or photo, how it was made (for the truth).
+
+    PDF nine times in ten, else Word. A planned scan is drawn as a PDF first and then scanned or
+    photographed, with its own rng (so the plan's other files stay as they were); a faint scan
+    has lost its words."""
+    if d.scan:
+        pdf = (alis_avtale if sub.regime == "B" else fastlegeavtale)(rng, sub, d, PdfBuilder())
+        scan_rng = random.Random(f"scan:{sub.submission_id}:{d.hpr}")
+        if d.scan == "faint":
+            return faint(pdf, scan_rng), "pdf", ScanStyle(kind="faint").truth()
+        style = ScanStyle.draw(scan_rng, page_count(pdf), d.scan_dpi)
+        data, ext = scanned(pdf, style, scan_rng)
+        return data, ext, style.truth()
     as_pdf = rng.random() < 0.9
     writer: Writer
     if as_pdf and v.wide() and rng.random() < 0.3:
@@ -163,4 +172,4 @@ def render(rng: random.Random, sub: Submission, d: Doctor) -> tuple[bytes, str]:
     if v.wide() and rng.random() < 0.15:
         writer.leaders = rng.choice(["______", "..........", "…"])
     draw = fastlegeavtale if sub.regime == "A" else alis_avtale
-    return draw(rng, sub, d, writer), "pdf" if as_pdf else "docx"
+    return draw(rng, sub, d, writer), "pdf" if as_pdf else "docx", None

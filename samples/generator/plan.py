@@ -53,7 +53,8 @@ class Doctor:
     effective_from: date | None = None  # stated "Avtalen gjelder fra"
     agency_statement: bool | None = None  # None: the agreement says nothing
     has_agreement: bool = True
-    scanned: bool = False  # the agreement is an image-only PDF
+    scan: str = ""  # the agreement as a scan or photo: "legible" (read by OCR) or "faint" (no words left)
+    scan_dpi: int | None = None  # a resolution every scan of the run keeps; None: drawn per scan
     shows_orgnr: bool = False  # the agreement states the kommune's org number
     has_plan: bool = True
     costs: dict[str, Decimal] = field(default_factory=dict)  # regime A

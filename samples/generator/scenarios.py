@@ -364,7 +364,7 @@ def _apply_common_variant(rng: random.Random, sub: Submission, variant: str) -> 
     if variant == "agreement-missing":
         rng.choice(sub.doctors).has_agreement = False
     elif variant == "scanned-agreement":
-        rng.choice(sub.doctors).scanned = True
+        rng.choice(sub.doctors).scan = "faint"
     elif variant == "plan-missing":
         rng.choice(sub.doctors).has_plan = False
     elif variant == "unsigned":

@@ -21,7 +21,9 @@ def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def agreement(sub: Submission, d: Doctor) -> dict:
+def agreement(sub: Submission, d: Doctor, scan: dict | None = None) -> dict:
+    """The agreement's fields as the original document states them, also when it came as a scan or
+    photo (`scan` says how it was made, so benches can tell)."""
     fields = {
         "municipality_name": sub.kommune.name,
         "doctor_name": d.name, "hpr_number": d.hpr, "position": d.position,
@@ -34,8 +36,8 @@ def agreement(sub: Submission, d: Doctor) -> dict:
         fields["municipality_org_number"] = sub.kommune.org_number
     if sub.regime == "B":
         fields["via_agency"] = bool(d.agency_statement)
-    scan = {"scanned": True} if d.scanned else {}
-    return {"kind": "agreement", "hpr_number": d.hpr, **scan, "fields": fields}
+    made = {"scan": scan} if scan else {}
+    return {"kind": "agreement", "hpr_number": d.hpr, **made, "fields": fields}
 
 
 def training_plan(sub: Submission, d: Doctor) -> dict:
