@@ -8,7 +8,9 @@
 Generates submissions into a temporary folder (or reads --inbox), runs
 extractors.read_attachment on every attachment (zips unpacked first) and
 compares the kind and every truth field with the record. Prints kind accuracy,
-field accuracy overall and per field, the worst fields with a few examples.
+field accuracy overall and per field, budget fields per spreadsheet layout (one
+table, one sheet per doctor, turned) and per writing program, the worst fields
+with a few examples.
 
 Files the truth marks as scans or photos (read by OCR) are reported apart:
 fields right, missing and wrong; whether each wrong value was caught by
@@ -155,9 +157,23 @@ class OcrTally:
         return self.right + self.missing + self.wrong
 
 
+def _budget_by_layout(tallies: dict[str, Tally], layouts: dict[str, Tally], where: str, fact: dict,
+                      record: object) -> None:
+    """The budget's fields counted as usual, and once more under its layout (regime/layout) and
+    under the program that wrote it (writer: excel, strict, web, ods, xls)."""
+    own: dict[str, Tally] = defaultdict(Tally)
+    _budget(own, where, fact["fields"], record)
+    groups = [layouts[f"{'A' if 'rows' in fact['fields'] else 'B'}/{fact.get('layout', 'table')}"],
+              layouts[f"skriver {fact.get('writer', 'excel')}"]]
+    for name, tally in own.items():
+        for group in (tallies[name], *groups):
+            group.right, group.total = group.right + tally.right, group.total + tally.total
+            group.examples.extend(tally.examples[: EXAMPLES_PER_FIELD - len(group.examples)])
+
+
 def evaluate(inbox: Path, read_attachment, ocr: OcrTally | None = None,
-             ) -> tuple[Tally, dict[str, Tally], dict[str, int]]:
-    kinds, tallies, confusion = Tally(), defaultdict(Tally), defaultdict(int)
+             ) -> tuple[Tally, dict[str, Tally], dict[str, int], dict[str, Tally]]:
+    kinds, tallies, confusion, layouts = Tally(), defaultdict(Tally), defaultdict(int), defaultdict(Tally)
     ocr = ocr if ocr is not None else OcrTally()
     with tempfile.TemporaryDirectory() as scratch:
         for truth_path in sorted((inbox / ".truth").glob("*.json")):
@@ -190,13 +206,13 @@ def evaluate(inbox: Path, read_attachment, ocr: OcrTally | None = None,
                 confusion[f"{fact['kind']} -> {kind}"] += 1
                 record = getattr(att, fact["kind"], None) if att and fact["kind"] != "other" else None
                 if fact["kind"] == "budget":
-                    _budget(tallies, where, fact["fields"], record)
+                    _budget_by_layout(tallies, layouts, where, fact, record)
                 elif fact["kind"] in ("agreement", "training_plan"):
                     _compare_fields(tallies, f"{fact['kind']}.", where, fact["fields"], record)
             scans = {n: f for n, f in truth["files"].items() if f.get("scan", {}).get("legible")}
             if scans:
                 _compare_ocr(ocr, sid, folder, scans, read)
-    return kinds, tallies, confusion
+    return kinds, tallies, confusion, layouts
 
 
 def _compare_ocr(ocr: OcrTally, sid: str, folder: Path, scans: dict[str, dict], read: dict[str, object]) -> None:
@@ -257,7 +273,8 @@ def report_ocr(ocr: OcrTally) -> None:
         print(f"      {example}")
 
 
-def report(kinds: Tally, tallies: dict[str, Tally], confusion: dict[str, int], worst: int) -> None:
+def report(kinds: Tally, tallies: dict[str, Tally], confusion: dict[str, int], layouts: dict[str, Tally],
+           worst: int) -> None:
     print(f"Vedleggstype: {kinds.share:.1%} riktig ({kinds.right}/{kinds.total})")
     for pair, n in sorted(confusion.items()):
         if " -> " not in pair:
@@ -270,6 +287,11 @@ def report(kinds: Tally, tallies: dict[str, Tally], confusion: dict[str, int], w
     print("Per felt:")
     for name, t in sorted(tallies.items()):
         print(f"  {name:40s} {t.share:7.1%}  ({t.right}/{t.total})")
+    print("Budsjettfelt per oppsett (regime/oppsett) og per skriver:")
+    for name, t in sorted(layouts.items()):
+        print(f"  {name:40s} {t.share:7.1%}  ({t.right}/{t.total})")
+        for example in t.examples if t.share < 1 else []:
+            print(f"      {example}")
     print(f"Dårligste felt (opptil {worst}):")
     for name, t in sorted(tallies.items(), key=lambda kv: (kv[1].share, kv[0]))[:worst]:
         if t.share == 1.0:

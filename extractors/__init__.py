@@ -23,7 +23,7 @@ from extractors.training_plan import read_training_plan
 from extractors.odf import OdsWorkbook, odt_lines
 from extractors.safety import LIMITS, Rejected, check_pdf, check_zip, ole_kind, problem
 from extractors.workbook import Workbook, XlsWorkbook, XlsxWorkbook
-from extractors.xlsx_budget import read_budget
+from extractors.xlsx_budget import budget_table, read_budget
 
 __all__ = ["read_attachment", "read_form"]
 
@@ -131,14 +131,25 @@ def _other_format(fmt: Format, attachment: Attachment) -> Attachment:
 
 
 def _read_ole(path: Path, attachment: Attachment) -> Attachment:
-    """Encrypted OOXML is refused; .doc/.xls go through LibreOffice when it is installed."""
+    """Encrypted OOXML is refused; .xls is read by xlrd, and what xlrd cannot parse (a record it
+    does not know) goes through LibreOffice like .doc, when it is installed."""
     legacy = ole_kind(path)
     if legacy == "encrypted":
         raise Rejected("encrypted", name="Office-filen")
+    xlrd_failure: Exception | None = None
     if legacy == "xls" and _xlrd_installed():
-        attachment.flags.append("legacy-xls")
-        return _read_workbook("xls", XlsWorkbook(path, attachment.file), attachment)
+        try:
+            book = XlsWorkbook(path, attachment.file)
+        except (Rejected, MemoryError):
+            raise
+        except Exception as error:  # noqa: BLE001 - any xlrd failure: LibreOffice may still read the file
+            xlrd_failure = error
+        else:
+            attachment.flags.append("legacy-xls")
+            return _read_workbook("xls", book, attachment)
     with converted(path, legacy) as modern:
+        if modern is None and xlrd_failure is not None:
+            raise xlrd_failure
         if modern is None:
             names = {"doc": ".doc (Word 97–2003)", "xls": ".xls (Excel 97–2003)", "ppt": ".ppt (PowerPoint)"}
             raise Rejected("legacy-format", name=names.get(legacy, "eldre Office-fil"))
@@ -231,10 +242,13 @@ def _read_workbook(fmt: Format, book: Workbook, attachment: Attachment) -> Attac
     if not book.sheet_names:
         return _unreadable(attachment, problem("corrupt", name="Regnearket"))
     kind, reason = classify_workbook(fmt, book.grids(rows=30))  # type: ignore[arg-type]
+    found = budget_table(book) if kind != "budget" else None  # no budget word: a table of doctors still is one
+    if found is not None:
+        kind, reason = "budget", f"{_capitalised(fmt)} med {found[1]}"
     attachment.kind = kind  # type: ignore[assignment]
     attachment.reason = reason
     if kind == "budget":
-        attachment.budget = read_budget(book)
+        attachment.budget = found[0] if found is not None else read_budget(book)
         if book.unstored_formulas:
             attachment.flags.append("formulas-recomputed")
     return attachment

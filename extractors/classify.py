@@ -8,6 +8,7 @@ caseworker. A compound (OLE) file is told apart further by its directory
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Literal
 
@@ -45,12 +46,19 @@ def sniff(path: Path) -> Format:
     return "unknown"
 
 
+# An Office package's main part by its content type, for packages that keep it elsewhere than
+# Excel and Word do (a workbook at the root, names with backslashes, written by other programs).
+_MAIN_CONTENT_TYPES = ((b"spreadsheetml.sheet.main", "xlsx"), (b"spreadsheetml.template.main", "xlsx"),
+                       (b"ms-excel.sheet.macroenabled.main", "xlsx"), (b"wordprocessingml.document.main", "docx"))
+
+
 def _zip_format(path: Path) -> Format:
     try:
         with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-            mimetype = archive.read("mimetype").decode("ascii", "replace") if "mimetype" in names else ""
-    except (zipfile.BadZipFile, OSError, KeyError):
+            names = {name.replace("\\", "/").lower(): name for name in archive.namelist()}
+            mimetype = _head(archive, names.get("mimetype")).decode("ascii", "replace")
+            content_types = _head(archive, names.get("[content_types].xml")).lower()
+    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError, ValueError, EOFError, zlib.error):
         return "unknown"
     if "word/document.xml" in names:
         return "docx"
@@ -60,7 +68,15 @@ def _zip_format(path: Path) -> Format:
         return "odt"
     if "opendocument.spreadsheet" in mimetype:
         return "ods"
-    return "zip"
+    return next((fmt for marker, fmt in _MAIN_CONTENT_TYPES if marker in content_types), "zip")
+
+
+def _head(archive: zipfile.ZipFile, name: str | None) -> bytes:
+    """The start of a small part, read with a cap (these checks run before the zip's own)."""
+    if name is None:
+        return b""
+    with archive.open(name) as part:
+        return part.read(65_536)
 
 
 def _looks_like_text(head: bytes) -> bool:

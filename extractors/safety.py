@@ -178,9 +178,9 @@ def check_zip(path: Path, name: str, limits: SafetyLimits = LIMITS) -> list[str]
         for member in members:
             if _XML_PART.search(member.filename):
                 _check_prolog(archive, member, name, limits)
-            if _SHEET_PART.match(member.filename):
+            if _SHEET_PART.match(member.filename.replace("\\", "/")):
                 _check_sheet(archive, member, limits)
-    names = [m.filename for m in members]
+    names = [m.filename.replace("\\", "/") for m in members]  # some writers store "xl\\worksheets\\..."
     return [flag for flag, pattern in _FLAG_PARTS.items() if any(pattern.search(n) for n in names)]
 
 
@@ -281,10 +281,13 @@ _END_OF_CHAIN = 0xFFFFFFFE
 
 
 def ole_streams(path: Path) -> dict[str, int]:
-    """The stream names and sizes of a compound file's directory, read by following its FAT chain.
+    """The streams at the top of a compound file (the root storage's children) with their sizes,
+    read by following its FAT chain; no stream content is ever read.
 
-    Enough to tell encrypted OOXML (EncryptedPackage) from .doc (WordDocument)
-    and .xls (Workbook); no stream content is ever read.
+    Enough to tell encrypted OOXML (EncryptedPackage) from .doc (WordDocument) and .xls
+    (Workbook): an object embedded in the file (a Word document in a workbook) keeps its own
+    streams in a storage below the top, so it never decides what the file is. A directory whose
+    tree cannot be followed gives every entry it holds.
     """
     data = path.read_bytes()
     if not data.startswith(_OLE_MAGIC) or len(data) < 512:
@@ -292,19 +295,57 @@ def ole_streams(path: Path) -> dict[str, int]:
     sector_size = 1 << struct.unpack_from("<H", data, 30)[0]
     if sector_size not in (512, 4096):
         raise Rejected("corrupt", name="Office-filen")
-    fat = _fat(data, sector_size)
-    names: dict[str, int] = {}
+    entries = _directory(data, sector_size, _fat(data, sector_size))
+    top = _children(entries, 0)
+    chosen = top if top else [e for e in entries[1:] if e is not None]
+    return {entry.name: entry.size for entry in chosen}
+
+
+@dataclass(frozen=True)
+class _Entry:
+    name: str
+    left: int
+    right: int
+    child: int
+    size: int
+
+
+def _directory(data: bytes, sector_size: int, fat: list[int]) -> list[_Entry | None]:
+    """Every directory entry in order (None for an unused or unreadable one), so ids index it."""
+    entries: list[_Entry | None] = []
     sector, seen = struct.unpack_from("<I", data, 48)[0], set()
     while sector != _END_OF_CHAIN and sector < len(fat) and sector not in seen:
         seen.add(sector)
         start = (sector + 1) * sector_size
-        for offset in range(start, min(start + sector_size, len(data) - 127), 128):
+        for offset in range(start, start + sector_size, 128):
+            if offset + 128 > len(data):
+                break
             length = struct.unpack_from("<H", data, offset + 64)[0]
             if 2 <= length <= 64 and data[offset + 66] in (1, 2, 5):
+                left, right, child = struct.unpack_from("<III", data, offset + 68)
                 name = data[offset: offset + length - 2].decode("utf-16-le", "replace")
-                names[name] = struct.unpack_from("<I", data, offset + 120)[0]
+                entries.append(_Entry(name, left, right, child, struct.unpack_from("<I", data, offset + 120)[0]))
+            else:
+                entries.append(None)
         sector = fat[sector]
-    return names
+    return entries
+
+
+def _children(entries: list[_Entry | None], parent: int) -> list[_Entry]:
+    """A storage's children: the tree under its child id, walked through left and right siblings."""
+    if not entries or entries[parent] is None:
+        return []
+    found: list[_Entry] = []
+    stack, seen = [entries[parent].child], set()
+    while stack and len(seen) < len(entries):
+        index = stack.pop()
+        if index >= len(entries) or index in seen or entries[index] is None:
+            continue
+        seen.add(index)
+        entry = entries[index]
+        found.append(entry)
+        stack += [entry.left, entry.right]
+    return found
 
 
 def _fat(data: bytes, sector_size: int) -> list[int]:
@@ -325,7 +366,9 @@ def _fat(data: bytes, sector_size: int) -> list[int]:
     return fat
 
 
-_MAIN_STREAMS = {"WordDocument": "doc", "Workbook": "xls", "Book": "xls", "PowerPoint Document": "ppt"}
+# The main stream of each legacy format, workbook first: names are compared without regard to case,
+# as programs write "Workbook", "WORKBOOK" or "Book" (Excel 5).
+_MAIN_STREAMS = (("workbook", "xls"), ("book", "xls"), ("worddocument", "doc"), ("powerpoint document", "ppt"))
 
 
 def ole_kind(path: Path) -> str:
@@ -333,10 +376,10 @@ def ole_kind(path: Path) -> str:
 
     A legacy file whose main stream is empty is corrupt: no converter is started for it.
     """
-    streams = ole_streams(path)
-    if "EncryptedPackage" in streams or "EncryptionInfo" in streams:
+    streams = {name.lower(): size for name, size in ole_streams(path).items()}
+    if "encryptedpackage" in streams or "encryptioninfo" in streams:
         return "encrypted"
-    for stream, kind in _MAIN_STREAMS.items():
+    for stream, kind in _MAIN_STREAMS:
         if stream in streams:
             if streams[stream] == 0:
                 raise Rejected("corrupt", name="Office-filen")

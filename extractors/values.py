@@ -49,7 +49,7 @@ _MONTH_PATTERNS = [
     re.compile(r"^(?P<y>\d{4})[-/.](?P<m>\d{1,2})$"),
     re.compile(r"^(?P<m>\d{1,2})[-/.](?P<y>\d{4})$"),
     re.compile(r"^(?P<mw>" + _MONTH_WORD + r")\.?[\s\-]+(?P<y>\d{4})$", re.IGNORECASE),
-    re.compile(r"^(?P<mw>" + _MONTH_WORD + r")\.?\s*[-']\s*(?P<yy>\d{2})$", re.IGNORECASE),
+    re.compile(r"^(?P<mw>" + _MONTH_WORD + r")\.?\s*[-'.]?\s*(?P<yy>\d{2})$", re.IGNORECASE),  # "jan. 24", "okt-23"
 ]
 
 
@@ -88,6 +88,9 @@ def parse_amount(raw: object) -> Decimal | None:
     return -value if negative or match["sign"] else value
 
 
+_GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+")  # thousands in groups of three: "1.240.000"
+
+
 def _normalise_separators(num: str) -> str | None:
     """Decide which of `.` and `,` is the decimal mark; Norwegian prefers the comma."""
     num = num.rstrip(".,")
@@ -96,10 +99,14 @@ def _normalise_separators(num: str) -> str | None:
         thousands = "." if decimal_mark == "," else ","
         num = num.replace(thousands, "").replace(decimal_mark, ".")
     elif num.count(",") > 1:
+        if not _GROUPED.fullmatch(num.replace(",", ".")):
+            return None
         num = num.replace(",", "")
     elif "," in num:
         num = num.replace(",", ".")
     elif num.count(".") > 1:
+        if not _GROUPED.fullmatch(num):
+            return None  # "14.01.2019" is a date, not 14 012 019 kroner
         num = num.replace(".", "")
     elif "." in num and re.fullmatch(r"\d{1,3}\.\d{3}", num):
         num = num.replace(".", "")  # "240.000" is thousands in Norwegian

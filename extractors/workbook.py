@@ -5,9 +5,12 @@ the value a program stored for it. A formula cell's number is the recomputed one
 the evaluator knows the formula (a stored value that differs is remembered as
 an ArithmeticMismatch), else the stored one. Merged ranges read as their
 top-left cell; hidden columns are known so a visible column can be preferred.
+`Turned` reads the same workbook with rows and columns swapped, for budgets laid
+out with the labels down a column and a doctor per column.
 """
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -18,11 +21,13 @@ from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter
 
 from extractors.formulas import Unsupported, evaluate
 from extractors.models import ArithmeticMismatch, Evidence
+from extractors.safety import Rejected
 from extractors.values import parse_amount
 from extractors.xlsx_package import read_xlsx
 
 MAX_ROWS = 2000
 MAX_COLS = 60
+TURNED_ROWS = 120  # how far down a turned table's labels may reach
 _TOLERANCE = Decimal("0.005")
 
 
@@ -33,10 +38,40 @@ class Cell:
     formula: str | None = None
 
 
-class Workbook:
+class Cells:
+    """Cells by sheet, row and column as the budget reader walks them: what a workbook and its
+    turned reading share. Subclasses give `size`, `cell`, `is_merged`, `hidden_columns`,
+    `safe_number` and `note_mismatch`."""
+
+    file: str
+    sheet_names: list[str]
+
+    def __init__(self) -> None:
+        self._grids: dict[str, list[list[object]]] = {}  # classification and each regime search the same rows
+
+    def size(self, sheet: str) -> tuple[int, int]:
+        raise NotImplementedError
+
+    def cell(self, sheet: str, row: int, col: int) -> Cell:
+        raise NotImplementedError
+
+    def grid(self, sheet: str, rows: int | None = None) -> list[list[object]]:
+        """The sheet's shown values, merged ranges filled in, for searching headers."""
+        max_row, max_col = self.size(sheet)
+        last = min(max_row, rows or max_row)
+        cached = self._grids.get(sheet, [])
+        if len(cached) < last:
+            cached = cached + [[self.cell(sheet, r, c).value for c in range(1, max_col + 1)]
+                               for r in range(len(cached) + 1, last + 1)]
+            self._grids[sheet] = cached
+        return cached[:last]
+
+
+class Workbook(Cells):
     """The reading and recomputing every spreadsheet format shares; loaders give cells and layout."""
 
     def __init__(self, file: str, sheet_names: list[str], merged: dict[str, dict[str, str]]):
+        super().__init__()
         self.file = file
         self.sheet_names = sheet_names
         self.mismatches: dict[tuple[str, str], ArithmeticMismatch] = {}
@@ -45,7 +80,6 @@ class Workbook:
         self._busy: set[tuple[str, str]] = set()
         self._merged = merged
         self._cell_memo: dict[tuple[str, int, int], Cell] = {}
-        self._grids: dict[str, list[list[object]]] = {}  # classification and each regime search the same rows
 
     def raw(self, sheet: str, coord: str) -> object:
         """The cell as written: a value, or a formula as text starting with "="."""
@@ -89,17 +123,6 @@ class Workbook:
 
     def is_merged(self, sheet: str, row: int, col: int) -> bool:
         return f"{get_column_letter(col)}{row}" in self._merged[sheet]
-
-    def grid(self, sheet: str, rows: int | None = None) -> list[list[object]]:
-        """The sheet's shown values, merged ranges filled in, for searching headers."""
-        max_row, max_col = self.size(sheet)
-        last = min(max_row, rows or max_row)
-        cached = self._grids.get(sheet, [])
-        if len(cached) < last:
-            cached = cached + [[self.cell(sheet, r, c).value for c in range(1, max_col + 1)]
-                               for r in range(len(cached) + 1, last + 1)]
-            self._grids[sheet] = cached
-        return cached[:last]
 
     def grids(self, rows: int) -> Mapping[str, list[list[object]]]:
         """Every sheet's first rows by name, each read only when asked for: classification
@@ -160,6 +183,37 @@ class Workbook:
             except Unsupported:
                 return None
         return _as_number(cell.value)
+
+
+class Turned(Cells):
+    """A workbook read with rows and columns swapped: labels down a column with a doctor per
+    column read as a header row with a doctor per row. Cells keep their own addresses, so
+    evidence, formulas and mismatches are the workbook's."""
+
+    def __init__(self, book: Workbook):
+        super().__init__()
+        self.book, self.file, self.sheet_names = book, book.file, book.sheet_names
+
+    def size(self, sheet: str) -> tuple[int, int]:
+        """A turned budget's labels stand in its first rows: an address list's two thousand names
+        down a column are not searched as one long header."""
+        rows, cols = self.book.size(sheet)
+        return cols, min(rows, TURNED_ROWS)
+
+    def cell(self, sheet: str, row: int, col: int) -> Cell:
+        return self.book.cell(sheet, col, row)
+
+    def is_merged(self, sheet: str, row: int, col: int) -> bool:
+        return self.book.is_merged(sheet, col, row)
+
+    def hidden_columns(self, sheet: str) -> set[int]:
+        return set()  # hidden rows are not known; a turned table's rows are its columns
+
+    def safe_number(self, sheet: str, cell: Cell) -> Decimal | None:
+        return self.book.safe_number(sheet, cell)
+
+    def note_mismatch(self, sheet: str, coord: str, stored: Decimal | None, recomputed: Decimal, raw: object) -> None:
+        self.book.note_mismatch(sheet, coord, stored, recomputed, raw)
 
 
 class _Grids(Mapping[str, list[list[object]]]):
@@ -231,7 +285,13 @@ class XlsWorkbook(Workbook):
         import xlrd
 
         self._xlrd = xlrd
-        self._book = xlrd.open_workbook(file_contents=path.read_bytes(), formatting_info=True, on_demand=False)
+        try:
+            self._book = xlrd.open_workbook(file_contents=path.read_bytes(), formatting_info=True, on_demand=False,
+                                            logfile=io.StringIO())  # its warnings name what a file holds: not for logs
+        except xlrd.XLRDError as error:
+            if "encrypted" in str(error).lower():  # an .xls with a password to open: say so, not "corrupt"
+                raise Rejected("encrypted", name="Regnearket") from error
+            raise
         names = self._book.sheet_names()
         super().__init__(file, names, {name: self._merged_map(name) for name in names})
 

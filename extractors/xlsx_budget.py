@@ -1,40 +1,35 @@
-"""The budget (regime A) or claim (regime B) spreadsheet read by its header row.
+"""The budget (regime A) or claim (regime B) spreadsheet, read by its labels wherever they stand.
 
-The header row is searched in the first rows of every sheet by the column
-synonyms in labels.yaml, so title rows, column order, extra and hidden
-columns do not matter. Rows under it are doctors (or doctor-months) until a
-total row ("Sum", "Totalt"). Sums are recomputed from their parts; a stored
-sum that differs is an ArithmeticMismatch and the recomputed one is used.
+A budget is one table (a row per doctor, or per doctor and month), or split over one sheet per
+doctor with or without a summary sheet, or laid out turned: the labels down a column and a
+doctor per column (A), the months down and a block of columns per doctor (B). Every sheet is
+searched, as written and turned, for the header that names most of a regime's columns
+(sheet_tables.py); the regime whose header names most wins, and every sheet holding a table
+of it is read. A claim table that names no doctor takes them from the labels above it or the
+heading over each block (budget_doctor.py). A doctor on several sheets is one doctor: the
+sheet with most columns gives the values, and another sheet that disagrees with it is an
+ArithmeticMismatch, as is a typed-in sum that differs from its parts; formulas are
+recomputed by the workbook.
 """
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
-from functools import lru_cache
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Callable
 
-from extractors.labels import by_length, header_matches, header_starts_with, normalise_header, tables, words_fit
+from extractors.budget_doctor import Doctor, doctor_above, doctor_from_sheet_name, doctor_heading
+from extractors.labels import header_matches, header_starts_with, tables
 from extractors.models import BudgetRecord, BudgetRow, ClaimRow, Evidence, Extracted, Grade
-from extractors.values import clean_text, parse_hpr, parse_month, parse_position
-from extractors.workbook import Cell, Workbook, evidence_value
+from extractors.sheet_tables import (Row, Table, best_table, has_text, looks_like_hpr, month_of, row_heading,
+                                     table_rows)
+from extractors.values import clean_text, parse_hpr, parse_position
+from extractors.workbook import Cell, Cells, Turned, Workbook, evidence_value
 
-HEADER_SEARCH_ROWS = 30
 _TOLERANCE = Decimal("0.005")
-
-
-@dataclass
-class Table:
-    sheet: str
-    header_row: int
-    columns: dict[str, int]  # field -> column number (1-based)
-    score: int = 0
-
-
-@dataclass
-class Row:
-    number: int
-    cells: dict[str, Cell] = field(default_factory=dict)
+_HOURS = ("absence_hours", "supervision_hours")
+_CLAIM_AMOUNTS = ("absence_hours", "absence_rate", "supervision_hours", "supervision_rate", "learning_costs", "total")
+_WHO = ("hpr_number", "doctor_name")
+_MONEY_A = ("requested", "total_cost", "cofunding")
 
 
 def _spec() -> dict[str, Any]:
@@ -43,18 +38,53 @@ def _spec() -> dict[str, Any]:
 
 def read_budget(book: Workbook) -> BudgetRecord:
     spec = _spec()
-    a_columns = _regime_a_columns()
-    table_a = _best_table(book, a_columns, spec["regime_a"]["keywords"], spec["regime_a"]["sheets"], _is_regime_a)
-    table_b = _best_table(book, spec["regime_b"]["columns"], spec["regime_b"]["keywords"],
-                          spec["regime_b"]["sheets"], _is_regime_b)
-    if table_b and (not table_a or table_b.score >= table_a.score):
-        record = _read_claims(book, table_b)
-    elif table_a:
-        record = _read_budget_rows(book, table_a)
+    views = (book, Turned(book))
+    found_a = _tables(views, _regime_a_columns(), spec["regime_a"], _is_regime_a)
+    found_b = _tables(views, spec["regime_b"]["columns"], spec["regime_b"], _is_regime_b)
+    best_a = max((t.score for t in found_a), default=0)
+    best_b = max((t.score for t in found_b), default=0)
+    if found_b and best_b >= best_a:
+        record = _read_claims(book, found_b)
+    elif found_a:
+        record = _read_budget_rows(found_a)
     else:
         record = BudgetRecord()
     record.arithmetic = list(book.mismatches.values())
     return record
+
+
+def budget_table(book: Workbook) -> tuple[BudgetRecord, str] | None:
+    """The budget of a workbook no sheet name or heading calls one, and what makes it one, in
+    Norwegian: a table of doctors (by HPR number) with amounts, or of doctors' months with hours.
+    None when it holds neither."""
+    record = read_budget(book)
+    rows = [r for r in record.rows if _has_hpr(r) and (r.requested.found or r.total_cost.found)]
+    claims = [c for c in record.claims if _has_hpr(c) and c.month.found
+              and (c.absence_hours.found or c.supervision_hours.found)]
+    if rows:
+        where, what = rows[0].hpr_number.evidence.where, "en tabell over leger og beløp"
+    elif claims:
+        where, what = claims[0].hpr_number.evidence.where, "et beregningsgrunnlag med timer per lege og måned"
+    else:
+        return None
+    return record, f"{what} i arket «{where.rsplit('!', 1)[0]}»"
+
+
+def _has_hpr(entry: BudgetRow | ClaimRow) -> bool:
+    return entry.hpr_number.found and looks_like_hpr(entry.hpr_number.value)
+
+
+def _tables(views: tuple[Cells, ...], synonyms: dict[str, list[str]], regime: dict[str, Any],
+            usable: Callable[[dict[str, int]], bool]) -> list[Table]:
+    """Each sheet's best table of the regime, as written or turned (as written wins a tie), in sheet order."""
+    found = []
+    for sheet in views[0].sheet_names:
+        candidates = [best_table(view, synonyms, regime["keywords"], regime["sheets"], usable, [sheet])
+                      for view in views]
+        best = max((t for t in candidates if t is not None), key=lambda t: t.score, default=None)
+        if best is not None:
+            found.append(best)
+    return found
 
 
 @lru_cache(maxsize=1)
@@ -65,9 +95,10 @@ def _regime_a_columns() -> dict[str, list[str]]:
 
 
 def _is_regime_a(columns: dict[str, int]) -> bool:
-    has_doctor = "doctor_name" in columns or "hpr_number" in columns
-    has_money = any(k in columns for k in ("requested", "total_cost", "cofunding"))
-    return has_doctor and has_money
+    """A doctor and an amount; or, in a table whose doctors only a heading names, several amounts."""
+    money = sum(1 for k in columns if k in _MONEY_A or k.startswith("cost:"))
+    has_doctor = any(k in columns for k in _WHO)
+    return bool(money) and (has_doctor or money >= 3) and any(k in columns for k in _MONEY_A)
 
 
 def _is_regime_b(columns: dict[str, int]) -> bool:
@@ -75,242 +106,53 @@ def _is_regime_b(columns: dict[str, int]) -> bool:
     return "month" in columns and has_hours
 
 
-def _match_header_row(row: list[object], synonyms: dict[str, list[str]], keywords: dict[str, list],
-                      hidden: set[int]) -> dict[str, int]:
-    """Each header cell to the field it names: exact synonym, then its keywords, then a synonym prefix.
-
-    A field named by several columns takes the best-named visible one.
-    """
-    candidates: dict[str, list[tuple[bool, int, int]]] = {}
-    texts = [(i, c) for i, c in enumerate(row, start=1) if isinstance(c, str) and c.strip()]
-    if len(texts) < 2:
-        return {}  # a title or a data row: no table has a one-column header
-    if _has_numbers(row) and not any(normalise_header(c) in _index(synonyms).exact for _, c in texts):
-        return {}  # numbers and no header word: a data row, not worth the slower routes
-    for index, cell in texts:
-        best = _header_field(cell, synonyms, keywords)
-        if best:
-            candidates.setdefault(best[1], []).append((index in hidden, -best[0], index))
-    return {name: sorted(options)[0][2] for name, options in candidates.items()}
-
-
-def _has_numbers(row: list[object]) -> bool:
-    return any(isinstance(c, (int, float, Decimal)) and not isinstance(c, bool) for c in row)
-
-
-@dataclass
-class _HeaderIndex:
-    """A label table prepared once: normalised synonyms for exact lookup and for prefixes."""
-
-    exact: dict[str, tuple[int, str]]
-    prefixes: list[tuple[str, int, str]]
-
-
-_INDEXES: dict[int, _HeaderIndex] = {}
-_HEADER_FIELDS: dict[tuple[int, str], tuple[int, str] | None] = {}
-
-
-def _index(synonyms: dict[str, list[str]]) -> _HeaderIndex:
-    if id(synonyms) not in _INDEXES:
-        exact: dict[str, tuple[int, str]] = {}
-        prefixes: list[tuple[str, int, str]] = []
-        for name, words in synonyms.items():
-            for word in by_length(words):
-                norm = normalise_header(word)
-                if norm:
-                    exact.setdefault(norm, (3000 + len(norm), name))
-                    prefixes.append((norm, 1000 + len(norm), name))
-        _INDEXES[id(synonyms)] = _HeaderIndex(exact, prefixes)
-    return _INDEXES[id(synonyms)]
-
-
-def _header_field(cell: str, synonyms: dict[str, list[str]], keywords: dict[str, list]) -> tuple[int, str] | None:
-    """The field a header cell names and how well: exact synonym, then its keywords, then a
-    synonym at the start or end; remembered per label table, as headers repeat."""
-    key = (id(synonyms), cell)
-    if key not in _HEADER_FIELDS:
-        best = _header_field_uncached(normalise_header(cell), _index(synonyms), keywords)
-        if len(_HEADER_FIELDS) > 20_000:
-            _HEADER_FIELDS.clear()
-        _HEADER_FIELDS[key] = best
-    return _HEADER_FIELDS[key]
-
-
-def _header_field_uncached(text: str, index: _HeaderIndex, keywords: dict[str, list]) -> tuple[int, str] | None:
-    if not text:
-        return None
-    if text in index.exact:
-        return index.exact[text]
-    words = text.split()
-    best: tuple[int, str] | None = None
-    for name, rules in keywords.items():
-        fit = words_fit(words, rules)
-        if fit and (best is None or 2000 + fit > best[0]):
-            best = (2000 + fit, name)
-    if best is None:
-        for norm, score, name in index.prefixes:
-            if (text.startswith(norm + " ") or text.endswith(" " + norm)) and (best is None or score > best[0]):
-                best = (score, name)
-    return best
-
-
-def _best_table(book: Workbook, synonyms: dict[str, list[str]], keywords: dict[str, list], preferred: list[str],
-                usable) -> Table | None:
-    """The header naming most fields; a row read alone wins a tie with the same row stacked on the one above."""
-    best: Table | None = None
-    for sheet in book.sheet_names:
-        hidden = book.hidden_columns(sheet)
-        bonus = 5 if header_matches(sheet, preferred) else 0
-        grid = book.grid(sheet, rows=HEADER_SEARCH_ROWS)
-        for number, row in enumerate(grid, start=1):
-            readings = [row]
-            if number > 1 and _may_be_group_row(grid[number - 2]):
-                readings.append(_stacked(book, sheet, number, grid[number - 2], row, synonyms, keywords))
-            for reading in readings:
-                columns = _match_header_row(reading, synonyms, keywords, hidden)
-                if not usable(columns):
-                    continue
-                table = Table(sheet, number, columns, score=len(columns) + bonus)
-                if best is None or table.score > best.score:
-                    best = table
-    return best
-
-
-def _stacked(book: Workbook, sheet: str, number: int, above: list[object], row: list[object],
-             synonyms: dict[str, list[str]], keywords: dict[str, list]) -> list[object]:
-    """A two-row header read as one: a group label ("Fravær") joins a short label under it that names
-    nothing alone ("Timer"), and a label standing only in the top row covers the blank under it.
-
-    A blank under a merged cell stays blank: that is a title or a group label, not a column's name.
-    """
-    stacked: list[object] = []
-    for col, (up, own) in enumerate(zip(above, row), start=1):
-        if not _is_label(up) or up == own:
-            stacked.append(own)
-        elif not _is_label(own):
-            stacked.append(own if own is not None or book.is_merged(sheet, number - 1, col) else up)
-        else:
-            stacked.append(own if _header_field(own, synonyms, keywords) else f"{up} {own}")
-    return stacked
-
-
-def _may_be_group_row(row: list[object]) -> bool:
-    """A row of group labels names at least two things; a title merged across the table names one."""
-    return len({c for c in row if _is_label(c)}) >= 2
-
-
-def _is_label(value: object) -> bool:
-    return isinstance(value, str) and value.strip() != ""
-
-
-def _is_total_label(value: object) -> bool:
-    """A sum row's label: one of the total words, alone or first ("Sum Kari Nordmann", "Delsum")."""
-    if not isinstance(value, str):
-        return False
-    text = normalise_header(value)
-    return any(text == word or text.startswith(word + " ") for word in _total_words())
-
-
-@lru_cache(maxsize=1)
-def _total_words() -> tuple[str, ...]:
-    return tuple(normalise_header(s) for s in _spec()["total_row"])
-
-
-def _rows(book: Workbook, table: Table, key_fields: tuple[str, ...]) -> tuple[list[Row], Row | None]:
-    """The data rows under the header and the total row, blank rows skipped.
-
-    A sum row followed by more entries was one doctor's subtotal and is passed
-    over; the last sum row is the total, and what stands under it (notes,
-    signatures) is not read. A row with a name but neither an HPR number, a
-    month nor an amount is a note, not a doctor.
-    """
-    max_row, max_col = book.size(table.sheet)
-    first_data_col = min(table.columns.values())
-    rows: list[Row] = []
-    total: Row | None = None
-    for number in range(table.header_row + 1, max_row + 1):
-        row = Row(number, {name: book.cell(table.sheet, number, col) for name, col in table.columns.items()})
-        values = [c.value for c in row.cells.values()]
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-            continue
-        label_cells = [row.cells[k].value for k in key_fields if k in row.cells]
-        label_cells += [book.cell(table.sheet, number, col).value for col in range(1, first_data_col + 1)]
-        if any(_is_total_label(v) for v in label_cells):
-            total = row
-            continue
-        if not any(_has_text(row.cells.get(k)) for k in key_fields):
-            if rows and any(isinstance(v, (int, float, Decimal)) for v in values):
-                total = row  # an unlabelled sum row under the doctors
-            continue
-        entry = _is_entry(row)
-        if total is not None and not entry:
-            break
-        if not entry and not _has_amounts(book, table, row, key_fields):
-            continue  # "Kontaktperson: Kari Nordmann" under the table: text, but not a doctor
-        total = None
-        rows.append(row)
-    return rows, total
-
-
-def _has_amounts(book: Workbook, table: Table, row: Row, key_fields: tuple[str, ...]) -> bool:
-    return any(book.safe_number(table.sheet, cell) is not None
-               for name, cell in row.cells.items() if name not in key_fields)
-
-
-def _is_entry(row: Row) -> bool:
-    """A doctor's row or month beyond doubt: an HPR number, or a month in the month column."""
-    month = row.cells.get("month")
-    if month is not None:
-        return parse_month(month.value) is not None
-    hpr = row.cells.get("hpr_number")
-    return hpr is not None and _looks_like_hpr(hpr.value)
-
-
-def _has_text(cell: Cell | None) -> bool:
-    return cell is not None and cell.value is not None and clean_text(cell.value) != ""
-
-
 def _where(table: Table, cell: Cell) -> str:
     return f"{table.sheet}!{cell.coord}"
 
 
-def _cell_evidence(book: Workbook, table: Table, cell: Cell) -> Evidence:
-    return Evidence(file=book.file, where=_where(table, cell), value=evidence_value(cell.value), route="sheet-cell")
+def _cell_evidence(table: Table, cell: Cell) -> Evidence:
+    return Evidence(file=table.view.file, where=_where(table, cell), value=evidence_value(cell.value),
+                    route="sheet-cell")
 
 
-def _money(book: Workbook, table: Table, row: Row, name: str) -> Extracted[Decimal]:
+def _money(table: Table, row: Row, name: str) -> Extracted[Decimal]:
     cell = row.cells.get(name)
     if cell is None:
         return Extracted()
-    value = book.safe_number(table.sheet, cell)
-    evidence = _cell_evidence(book, table, cell)
+    value = table.view.safe_number(table.sheet, cell)
+    evidence = _cell_evidence(table, cell)
     if value is None:
-        return Extracted(evidence=evidence) if _has_text(cell) else Extracted()
+        return Extracted(evidence=evidence) if has_text(cell) else Extracted()
     return Extracted(value=value, grade=Grade.found, evidence=evidence)
 
 
-def _text(book: Workbook, table: Table, row: Row, name: str) -> Extracted[str]:
-    cell = row.cells.get(name)
-    if not _has_text(cell):
+def _text(table: Table, cell: Cell | None) -> Extracted[str]:
+    if not has_text(cell):
         return Extracted()
-    return Extracted(value=clean_text(cell.value), grade=Grade.found,
-                     evidence=_cell_evidence(book, table, cell))
+    return Extracted(value=clean_text(cell.value), grade=Grade.found, evidence=_cell_evidence(table, cell))
 
 
-def _hpr(book: Workbook, table: Table, row: Row) -> Extracted[str]:
+def _hpr(table: Table, row: Row) -> Extracted[str]:
     cell = row.cells.get("hpr_number")
-    if not _has_text(cell):
+    if not has_text(cell):
         return Extracted()
     hpr = parse_hpr(cell.value)
-    evidence = _cell_evidence(book, table, cell)
+    evidence = _cell_evidence(table, cell)
     if hpr is None:
         return Extracted(evidence=evidence)
-    grade = Grade.found if re.fullmatch(r"\d{7,9}", hpr) else Grade.low
-    return Extracted(value=hpr, grade=grade, evidence=evidence)
+    return Extracted(value=hpr, grade=Grade.found if looks_like_hpr(hpr) else Grade.low, evidence=evidence)
 
 
-def _check_sum(book: Workbook, table: Table, target: Extracted[Decimal], cell: Cell | None,
-               parts: list[Decimal]) -> Extracted[Decimal]:
+def _parsed(table: Table, row: Row, name: str, parse: Callable[[object], Any]) -> Extracted:
+    """A cell read through a parser; a cell with text the parser cannot read is missing, with evidence."""
+    cell = row.cells.get(name)
+    if not has_text(cell):
+        return Extracted()
+    value = parse(cell.value)
+    return Extracted(value=value, grade=Grade.found if value else Grade.missing, evidence=_cell_evidence(table, cell))
+
+
+def _check_sum(table: Table, target: Extracted[Decimal], cell: Cell | None, parts: list[Decimal]) -> Extracted[Decimal]:
     """A typed-in sum is compared with its parts; formulas were already recomputed by the workbook.
 
     A sum recomputed from cells read is as sure as they are (RULES.md §4: the recomputed one is used),
@@ -319,85 +161,187 @@ def _check_sum(book: Workbook, table: Table, target: Extracted[Decimal], cell: C
         return target
     recomputed = sum(parts, Decimal(0))
     if abs(recomputed - target.value) > _TOLERANCE:
-        book.note_mismatch(table.sheet, cell.coord, target.value, recomputed, cell.value)
+        table.view.note_mismatch(table.sheet, cell.coord, target.value, recomputed, cell.value)
         return Extracted(value=recomputed, grade=Grade.found, evidence=target.evidence)
     return target
 
 
-def _read_budget_rows(book: Workbook, table: Table) -> BudgetRecord:
-    rows, total = _rows(book, table, ("doctor_name", "hpr_number"))
+def _sum_of(values: list[Extracted[Decimal]]) -> Extracted[Decimal]:
+    """A sum no cell holds, pointing at the cells it adds: a range on one sheet, else each cell."""
+    wheres = [v.evidence.where for v in values if v.evidence is not None]
+    sheets = {w.rsplit("!", 1)[0] for w in wheres}
+    if len(sheets) == 1 and len(wheres) > 1:
+        where = f"{wheres[0]}:{wheres[-1].rsplit('!', 1)[1]}"
+    else:
+        where = " + ".join(wheres)
+    file = next(v.evidence.file for v in values if v.evidence is not None)
+    return Extracted(value=sum((v.value for v in values), Decimal(0)), grade=Grade.found,
+                     evidence=Evidence(file=file, where=where, value=None, route="sheet-cell"))
+
+
+# --- regime A: a row (or column) per doctor ---------------------------------------------------------------------
+
+def _read_budget_rows(found: list[Table]) -> BudgetRecord:
+    """Every table's doctors, the richest table first: a summary sheet adds no doctor that the
+    doctors' own sheets hold, and its total row is the total."""
     record = BudgetRecord(regime="A")
-    for row in rows:
-        budget_row = BudgetRow(
-            doctor_name=_text(book, table, row, "doctor_name"),
-            hpr_number=_hpr(book, table, row),
-            position=_parsed(book, table, row, "position", parse_position),
-            costs={name.split(":", 1)[1]: _money(book, table, row, name)
-                   for name in table.columns if name.startswith("cost:")},
-            cofunding=_money(book, table, row, "cofunding"),
-            requested=_money(book, table, row, "requested"),
-        )
-        parts = [c.value for c in budget_row.costs.values() if c.value is not None]
-        budget_row.total_cost = _check_sum(book, table, _money(book, table, row, "total_cost"),
-                                           row.cells.get("total_cost"), parts)
-        if not budget_row.total_cost.found and parts:
-            budget_row.total_cost = _range_sum(book, table, row, parts)
-        record.rows.append(budget_row)
-    requested = [r.requested.value for r in record.rows if r.requested.value is not None]
-    if total is not None and "requested" in total.cells:
-        record.total_requested = _check_sum(book, table, _money(book, table, total, "requested"),
-                                            total.cells["requested"], requested)
-    if not record.total_requested.found and requested and "requested" in table.columns:
-        record.total_requested = _column_sum(book, table, rows, "requested", requested)
+    doctors: dict[str, BudgetRow] = {}
+    total: tuple[Table, Row] | None = None
+    for table in sorted(found, key=lambda t: -len(t.columns)):
+        rows, total_row = table_rows(table, ("doctor_name", "hpr_number"))
+        for row in rows:
+            budget_row = _budget_row(table, row)
+            key = _doctor_key(budget_row) or f"{table.sheet}!{row.number}"
+            if key in doctors:
+                _merge(table, doctors[key], budget_row)
+            else:
+                doctors[key] = budget_row
+        if total is None and total_row is not None and "requested" in total_row.cells:
+            total = table, total_row
+    record.rows = list(doctors.values())
+    requested = [r.requested for r in record.rows if r.requested.value is not None]
+    if total is not None:
+        table, row = total
+        record.total_requested = _check_sum(table, _money(table, row, "requested"), row.cells["requested"],
+                                            [r.value for r in requested])
+    if not record.total_requested.found and requested:
+        record.total_requested = _sum_of(requested)
     return record
 
 
-def _parsed(book: Workbook, table: Table, row: Row, name: str, parse: Callable[[object], Any]) -> Extracted:
-    """A cell read through a parser; a cell with text the parser cannot read is missing, with evidence."""
-    cell = row.cells.get(name)
-    if not _has_text(cell):
-        return Extracted()
-    evidence = _cell_evidence(book, table, cell)
-    value = parse(cell.value)
-    return Extracted(value=value, grade=Grade.found if value else Grade.missing, evidence=evidence)
+def _budget_row(table: Table, row: Row) -> BudgetRow:
+    name = row.cells.get("doctor_name") if "doctor_name" in table.columns else row_heading(table, row)
+    budget_row = BudgetRow(
+        doctor_name=_text(table, name),
+        hpr_number=_hpr(table, row),
+        position=_parsed(table, row, "position", parse_position),
+        costs={key.split(":", 1)[1]: _money(table, row, key) for key in table.columns if key.startswith("cost:")},
+        cofunding=_money(table, row, "cofunding"),
+        requested=_money(table, row, "requested"),
+    )
+    parts = [c for c in budget_row.costs.values() if c.value is not None]
+    budget_row.total_cost = _check_sum(table, _money(table, row, "total_cost"), row.cells.get("total_cost"),
+                                       [c.value for c in parts])
+    if not budget_row.total_cost.found and parts:
+        budget_row.total_cost = _sum_of(parts)
+    return budget_row
 
 
-def _range_sum(book: Workbook, table: Table, row: Row, parts: list[Decimal]) -> Extracted[Decimal]:
-    cost_cells = [row.cells[n].coord for n in table.columns if n.startswith("cost:")]
-    where = f"{table.sheet}!{cost_cells[0]}:{cost_cells[-1]}"
-    return Extracted(value=sum(parts, Decimal(0)), grade=Grade.found,
-                     evidence=Evidence(file=book.file, where=where, value=None, route="sheet-cell"))
+def _doctor_key(row: BudgetRow | ClaimRow) -> str | None:
+    return row.hpr_number.value or (clean_text(row.doctor_name.value).casefold() if row.doctor_name.value else None)
 
 
-def _column_sum(book: Workbook, table: Table, rows: list[Row], name: str, parts: list[Decimal]) -> Extracted[Decimal]:
-    where = f"{table.sheet}!{rows[0].cells[name].coord}:{rows[-1].cells[name].coord}"
-    return Extracted(value=sum(parts, Decimal(0)), grade=Grade.found,
-                     evidence=Evidence(file=book.file, where=where, value=None, route="sheet-cell"))
+def _merge(table: Table, kept: BudgetRow, other: BudgetRow) -> None:
+    """A doctor met again on another sheet: what the first reading lacks is filled in, and an
+    amount that differs from it is a mismatch at the other sheet's cell."""
+    for name in ("doctor_name", "hpr_number", "position", "total_cost", "cofunding", "requested"):
+        mine, theirs = getattr(kept, name), getattr(other, name)
+        if not mine.found:
+            setattr(kept, name, theirs)
+        elif isinstance(mine.value, Decimal) and theirs.value is not None and theirs.evidence is not None \
+                and abs(mine.value - theirs.value) > _TOLERANCE:
+            sheet, coord = theirs.evidence.where.rsplit("!", 1)
+            table.view.note_mismatch(sheet, coord, theirs.value, mine.value, theirs.evidence.value)
+    for cost, value in other.costs.items():
+        if cost not in kept.costs or not kept.costs[cost].found:
+            kept.costs[cost] = value
 
 
-def _read_claims(book: Workbook, table: Table) -> BudgetRecord:
-    rows, _total = _rows(book, table, ("hpr_number", "doctor_name", "month"))
+# --- regime B: a row per doctor and month -----------------------------------------------------------------------
+
+def _read_claims(book: Workbook, found: list[Table]) -> BudgetRecord:
+    """Every claim table's months; a month another sheet already claimed for the doctor (an
+    overview beside the doctors' own sheets) is not counted twice."""
     record = BudgetRecord(regime="B")
-    previous: ClaimRow | None = None
-    for row in rows:
-        claim = ClaimRow(
-            hpr_number=_hpr(book, table, row),
-            doctor_name=_text(book, table, row, "doctor_name"),
-            month=_parsed(book, table, row, "month", parse_month),
-            absence_hours=_money(book, table, row, "absence_hours"),
-            absence_rate=_money(book, table, row, "absence_rate"),
-            supervision_hours=_money(book, table, row, "supervision_hours"),
-            supervision_rate=_money(book, table, row, "supervision_rate"),
-            learning_costs=_money(book, table, row, "learning_costs"),
-        )
-        if previous is not None:
-            _carry_down(claim, previous)
-        claim.total = _check_sum(book, table, _money(book, table, row, "total"), row.cells.get("total"),
-                                 _claim_parts(claim))
-        record.claims.append(claim)
-        previous = claim
-    _read_summary(book, table, record)
+    seen: set[tuple[str | None, str | None]] = set()
+    for table in found:
+        claims = [claim for block, doctor in _blocks(table) for claim in _claims(block, doctor)]
+        record.claims += [c for c in claims if (_doctor_key(c), c.month.value) not in seen]
+        seen |= {(_doctor_key(c), c.month.value) for c in claims}
+    _read_summary(book, [t.sheet for t in found], record)
     return record
+
+
+def _blocks(table: Table) -> list[tuple[Table, Doctor | None]]:
+    """The table, or one table per doctor when it repeats its columns for each doctor (months down,
+    a block of columns per doctor), each with the doctor its heading names. A table that names
+    no doctor in a column takes them from above it or, last, from the sheet's name."""
+    fields = list(table.fields.items())
+    counts = {name: [f for _, f in fields].count(name) for _, name in fields}
+    if not any(counts.get(hours, 0) > 1 for hours in _HOURS):
+        if any(name in table.columns for name in _WHO):
+            return [(table, None)]
+        return [(table, _doctor_of(table))]
+    shared = {name: col for col, name in fields if name in ("month", *_WHO) and counts[name] == 1}
+    blocks: list[dict[str, int]] = [{}]
+    for col, name in fields:
+        if shared.get(name) == col:
+            continue
+        if name in blocks[-1]:
+            blocks.append({})
+        blocks[-1][name] = col
+    out = []
+    for block in blocks:
+        if not any(hours in block for hours in _HOURS):
+            continue  # a total column beside the doctors' blocks
+        own = list(range(min(block.values()), max(block.values()) + 1))
+        elsewhere = [c for c in range(1, table.view.size(table.sheet)[1] + 1) if c not in own]
+        named = any(name in block for name in _WHO)
+        doctor = None if named else doctor_heading(table, own, elsewhere, _hpr_labels())
+        out.append((Table(table.view, table.sheet, table.header_row, {**shared, **block}, {}, table.score), doctor))
+    return out
+
+
+def _doctor_of(table: Table) -> Doctor:
+    """The doctor of a claim table with no name or HPR column: labelled above it, else the heading
+    over its columns, else the sheet's name, each filling in what the one before lacks."""
+    spec = _spec()
+    own = [c for name, c in table.columns.items() if name != "month"]
+    sheet_words = [*spec["sheet_name_words"], *spec["regime_a"]["sheets"], *spec["regime_b"]["sheets"],
+                   *spec["summary"]["sheets"], *spec["total_row"]]
+    sources = (lambda: doctor_heading(table, list(range(min(own), max(own) + 1)), [table.columns["month"]],
+                                      _hpr_labels()),
+               lambda: doctor_from_sheet_name(table, sheet_words, _hpr_labels()))
+    doctor = doctor_above(table, spec["regime_b"]["columns"])
+    for source in sources:
+        if doctor.hpr_number.found and doctor.doctor_name.found:
+            break
+        more = source()
+        doctor = Doctor(doctor.hpr_number if doctor.hpr_number.found else more.hpr_number,
+                        doctor.doctor_name if doctor.doctor_name.found else more.doctor_name)
+    return doctor
+
+
+def _hpr_labels() -> list[str]:
+    return _spec()["regime_b"]["columns"]["hpr_number"]
+
+
+def _claims(table: Table, doctor: Doctor | None) -> list[ClaimRow]:
+    """A claim per month row with any amount; the doctor from their column, their block's heading,
+    or the row above (an HPR written once, on the first of a doctor's months)."""
+    rows, _total = table_rows(table, ("hpr_number", "doctor_name", "month"))
+    claims: list[ClaimRow] = []
+    for row in rows:
+        if not any(has_text(row.cells.get(name)) for name in _CLAIM_AMOUNTS):
+            continue  # a month the template lists but nobody claimed
+        claim = ClaimRow(
+            hpr_number=_hpr(table, row),
+            doctor_name=_text(table, row.cells.get("doctor_name")),
+            month=_parsed(table, row, "month", month_of),
+            absence_hours=_money(table, row, "absence_hours"),
+            absence_rate=_money(table, row, "absence_rate"),
+            supervision_hours=_money(table, row, "supervision_hours"),
+            supervision_rate=_money(table, row, "supervision_rate"),
+            learning_costs=_money(table, row, "learning_costs"),
+        )
+        if doctor is not None:
+            claim.hpr_number = claim.hpr_number if claim.hpr_number.found else doctor.hpr_number
+            claim.doctor_name = claim.doctor_name if claim.doctor_name.found else doctor.doctor_name
+        elif claims:
+            _carry_down(claim, claims[-1])
+        claim.total = _check_sum(table, _money(table, row, "total"), row.cells.get("total"), _claim_parts(claim))
+        claims.append(claim)
+    return claims
 
 
 def _carry_down(claim: ClaimRow, previous: ClaimRow) -> None:
@@ -419,19 +363,26 @@ def _claim_parts(claim: ClaimRow) -> list[Decimal]:
     return parts
 
 
-def _read_summary(book: Workbook, claims: Table, record: BudgetRecord) -> None:
+@lru_cache(maxsize=1)
+def _supplement_columns() -> dict[str, list[str]]:
+    """The summary's table of district supplements per HPR, as one label table (built once: header
+    lookups are remembered per label table)."""
+    return {"hpr_number": _spec()["regime_b"]["columns"]["hpr_number"],
+            "district_supplement": _spec()["summary"]["district_supplement"]}
+
+
+def _read_summary(book: Workbook, claim_sheets: list[str], record: BudgetRecord) -> None:
+    """District supplements, facilitation and the total, on the summary sheet or a sheet holding no claims."""
     spec = _spec()["summary"]
     sheets = [s for s in book.sheet_names if header_matches(s, spec["sheets"])] or \
-        [s for s in book.sheet_names if s != claims.sheet]
+        [s for s in book.sheet_names if s not in claim_sheets]
     for sheet in sheets:
-        supplement_table = _best_table(book, {"hpr_number": _spec()["regime_b"]["columns"]["hpr_number"],
-                                              "district_supplement": spec["district_supplement"]},
-                                       {}, [sheet], lambda c: len(c) == 2)
-        if supplement_table and supplement_table.sheet == sheet:
-            rows, _ = _rows(book, supplement_table, ("hpr_number",))
+        supplement_table = best_table(book, _supplement_columns(), {}, [], lambda c: len(c) == 2, [sheet])
+        if supplement_table:
+            rows, _ = table_rows(supplement_table, ("hpr_number",))
             for row in rows:
-                hpr = _hpr(book, supplement_table, row)
-                amount = _money(book, supplement_table, row, "district_supplement")
+                hpr = _hpr(supplement_table, row)
+                amount = _money(supplement_table, row, "district_supplement")
                 if hpr.value and (amount.found or amount.evidence is not None):
                     record.district_supplement[hpr.value] = amount
         labelled = _labelled_numbers(book, sheet)
@@ -489,24 +440,20 @@ def _first_number_right(book: Workbook, sheet: str, cells: list[Cell], skip_hpr:
     not be read (no value, the text as evidence): "Tilrettelegging | se vedlegg" is no claim of 0."""
     unread: Extracted[Decimal] | None = None
     for cell in cells:
-        if skip_hpr and _looks_like_hpr(cell.value):
+        if skip_hpr and looks_like_hpr(cell.value):
             continue
         value = book.safe_number(sheet, cell)
         evidence = Evidence(file=book.file, where=f"{sheet}!{cell.coord}", value=evidence_value(cell.value),
                             route="sheet-cell")
         if value is not None:
             return Extracted(value=value, grade=Grade.found, evidence=evidence)
-        if unread is None and _has_text(cell):
+        if unread is None and has_text(cell):
             unread = Extracted(evidence=evidence)
     return unread
 
 
-def _looks_like_hpr(value: object) -> bool:
-    return isinstance(value, (int, str)) and re.fullmatch(r"\d{7,9}", str(value).strip()) is not None
-
-
 def _hpr_in(cells: list[Cell]) -> str | None:
     for cell in cells:
-        if _looks_like_hpr(cell.value):
+        if looks_like_hpr(cell.value):
             return str(cell.value).strip()
     return None

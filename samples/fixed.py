@@ -1,7 +1,10 @@
-"""The committed inbox samples/inbox/: one submission per status for 2020 and 2024.
+"""The committed inbox samples/inbox/: one submission per status for 2020 and 2024, and one
+for each other grant year on what that year alone has.
 
-Scenarios are chosen explicitly so that the eight cover every status in both
-regimes. Run: python -m samples.fixed [--out DIR]
+Scenarios are chosen explicitly so that the first eight cover every status in both
+regimes; 2019 is approved under its own deadline, 2021 is reduced for a vikariat of a
+year or less, 2023 is approved on an agreement backdated to 01.10.2022.
+Run: python -m samples.fixed [--out DIR]
 """
 from __future__ import annotations
 
@@ -23,6 +26,9 @@ CASES = (
     (2024, "partial", "month-before-signing", "AR-2024-000202"),
     (2024, "reject", "via-agency", "AR-2024-000203"),
     (2024, "manual_review", "agreement-missing", "AR-2024-000204"),
+    (2019, "approve", "clean", "AR-2019-000301"),
+    (2021, "partial", "vikar-too-short-one", "AR-2021-000401"),
+    (2023, "approve", "backdated", "AR-2023-000501"),
 )
 
 

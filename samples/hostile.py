@@ -297,12 +297,16 @@ def hidden_content_docx() -> bytes:
 
 # --- OLE compound files ---------------------------------------------------------------------------
 
-def ole_container(streams: list[str], size: int = 0) -> bytes:
+def ole_container(streams: list[str], size: int = 0, embedded: str = "") -> bytes:
     """A compound file whose directory names `streams`, each declaring `size` bytes it does not hold.
 
     How .doc, .xls and encrypted OOXML begin: one FAT sector, one directory
     sector; enough for any reader of the directory, and nothing for a parser.
+    `embedded` names a stream inside an object storage under the top (an embedded
+    document, as Office keeps one); then the root points at its children as Office writes it.
     """
+    if embedded:
+        return _with_embedded(streams[:1], size, embedded)
     header = bytearray(512)
     header[:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
     struct.pack_into("<HHHH", header, 24, 0x3E, 3, 0xFFFE, 9)  # minor, major version, byte order, sector shift
@@ -317,14 +321,24 @@ def ole_container(streams: list[str], size: int = 0) -> bytes:
     return bytes(header) + fat + directory.ljust(512, b"\0")
 
 
-def _directory_entry(name: str, kind: int, sibling: int, size: int) -> bytes:
+def _directory_entry(name: str, kind: int, sibling: int, size: int, child: int = 0xFFFFFFFF) -> bytes:
     encoded = name.encode("utf-16-le") + b"\0\0"
     entry = bytearray(128)
     entry[: len(encoded)] = encoded
     struct.pack_into("<HBB", entry, 64, len(encoded), kind, 1)
-    struct.pack_into("<III", entry, 68, 0xFFFFFFFF, sibling if kind == 2 else 0xFFFFFFFF, 0xFFFFFFFF)
+    struct.pack_into("<III", entry, 68, 0xFFFFFFFF, sibling if kind in (1, 2) else 0xFFFFFFFF, child)
     struct.pack_into("<II", entry, 116, 0xFFFFFFFE, size)
     return bytes(entry)
+
+
+def _with_embedded(streams: list[str], size: int, embedded: str) -> bytes:
+    """Root -> the main stream and an object storage beside it (its right sibling) -> `embedded`."""
+    plain = ole_container(streams, size)
+    directory = (_directory_entry("Root Entry", 5, 0xFFFFFFFF, 0, child=1)
+                 + _directory_entry(streams[0], 2, 2, size)
+                 + _directory_entry("MBD0001A2B3", 1, 0xFFFFFFFF, 0, child=3)
+                 + _directory_entry(embedded, 2, 0xFFFFFFFF, size))
+    return plain[:1024] + directory
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,11 @@ def test_amount_rejects_what_is_not_a_number(text):
     assert parse_amount(text) is None
 
 
+@pytest.mark.parametrize("text", ["14.01.2019", "01.09.2023", "1,2,3"])
+def test_a_date_or_badly_grouped_digits_in_an_amount_cell_is_not_an_amount(text):
+    assert parse_amount(text) is None
+
+
 @pytest.mark.parametrize("text, expected", [
     ("01.09.2023", date(2023, 9, 1)),
     ("1.9.2023", date(2023, 9, 1)),
@@ -84,6 +89,15 @@ def test_two_dates_on_one_line_are_both_found_in_order():
     (date(2024, 2, 29), "2024-02"),
 ])
 def test_month_in_any_form_becomes_year_dash_month(value, expected):
+    assert parse_month(value) == expected
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("januar 2024", "2024-01"), ("jan. 24", "2024-01"), ("Jan 24", "2024-01"), ("okt.23", "2023-10"),
+    ("sep 2023", "2023-09"), ("September 2023", "2023-09"), ("14. januar 2019", "2019-01"),
+    ("3. mars 2024", "2024-03"), ("03/12/2018", "2018-12"), ("09/2023", "2023-09"),
+])
+def test_claim_month_written_with_a_month_name_short_year_or_slashes(value, expected):
     assert parse_month(value) == expected
 
 

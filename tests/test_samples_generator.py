@@ -15,7 +15,7 @@ import pypdfium2 as pdfium
 import pytest
 from openpyxl import load_workbook
 
-from samples.generator import generate, new_context, scenarios
+from samples.generator import YEARS, generate, new_context, scenarios
 from samples.generator.identifiers import orgnr_valid
 from samples.fixed import CASES, INBOX, build
 from samples.generator.registers import DEFAULT_DIR
@@ -71,12 +71,12 @@ def test_another_seed_writes_other_submissions(tmp_path):
 def test_every_submission_has_a_json_form_with_grant_year(run30):
     for sid, files in _entries(run30).items():
         form = json.loads(files["skjema.json"].decode("utf-8"))
-        assert form["submission_id"] == sid and form["grant_year"] in (2020, 2024)
+        assert form["submission_id"] == sid and form["grant_year"] in YEARS
 
 
-def test_both_years_and_both_packagings_occur(run30):
+def test_every_grant_year_and_both_packagings_occur(run30):
     entries = list(p for p in run30.iterdir() if not p.name.startswith("."))
-    assert {p.name.split("-")[1] for p in entries} == {"2020", "2024"}
+    assert {p.name.split("-")[1] for p in entries} == {"2019", "2020", "2021", "2023", "2024"}
     assert any(p.suffix == ".zip" for p in entries) and any(p.is_dir() for p in entries)
 
 
@@ -145,24 +145,26 @@ def test_wide_agreements_use_labels_beyond_the_documents_md_examples(agreement_t
 
 def test_budget_sums_are_formulas_in_some_files(run30):
     formulas = 0
-    for files in _entries(run30).values():
+    for sid, files in _entries(run30).items():
+        truth = json.loads((run30 / ".truth" / f"{sid}.json").read_text(encoding="utf-8"))
         for name, data in files.items():
-            if name.endswith(".xlsx") and not name.startswith("~$"):  # an Office lock file is no workbook
+            if name.endswith(".xlsx") and truth["files"].get(name, {}).get("kind") == "budget":
                 ws = load_workbook(io.BytesIO(data)).worksheets[0]
                 formulas += any(str(c.value).startswith("=") for row in ws.iter_rows() for c in row)
     assert formulas > 0
 
 
-def test_fixed_inbox_covers_every_status_in_both_years():
+def test_fixed_inbox_covers_every_status_in_both_regimes_and_every_grant_year():
     truths = [json.loads(p.read_text(encoding="utf-8")) for p in (INBOX / ".truth").glob("*.json")]
     covered = {(t["grant_year"], t["expected_status"]) for t in truths}
-    assert covered == {(y, s) for y in (2020, 2024) for s in ("approve", "partial", "reject", "manual_review")}
+    assert covered >= {(y, s) for y in (2020, 2024) for s in ("approve", "partial", "reject", "manual_review")}
+    assert {year for year, _ in covered} == set(YEARS)
 
 
 def test_fixed_inbox_matches_its_module(tmp_path):
     build(tmp_path / "inbox")
     assert _digest(tmp_path / "inbox") == _digest(INBOX), "samples/inbox is stale: run python -m samples.fixed"
-    assert len(CASES) == 8
+    assert len(CASES) == 11
 
 
 @pytest.mark.parametrize("register", ["kommuner.csv", "utdanningsvirksomheter.csv", "rekrutteringstilskudd.csv",
@@ -183,16 +185,21 @@ def _plans(year: int, status: str, n: int = 40) -> list:
     return [scenarios.build(random.Random(i), ctx, f"AR-{year}-{i:06d}", year, status) for i in range(n)]
 
 
-@pytest.mark.parametrize("year", [2020, 2024])
+@pytest.mark.parametrize("year", YEARS)
 def test_approve_plans_recommend_exactly_what_they_request(year):
     for sub in _plans(year, "approve"):
         assert sub.expected_recommended_total == sub.requested_amount.quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
-@pytest.mark.parametrize("year", [2020, 2024])
+@pytest.mark.parametrize("year", YEARS)
 def test_partial_plans_recommend_less_than_requested(year):
     for sub in _plans(year, "partial"):
         assert 0 < sub.expected_recommended_total < sub.requested_amount
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_every_grant_year_has_scenarios_for_every_status(year):
+    assert {status for y, status in scenarios.VARIANTS if y == year} == {"approve", "partial", "reject", "manual_review"}
 
 
 def test_a_batch_never_names_one_doctor_in_two_submissions(run30):

@@ -16,7 +16,8 @@ from samples.generator.registers import load
 from samples.generator.leftovers import leftovers
 from samples.generator.variation import file_name, set_wide, wide
 
-YEARS = (2020, 2024)
+# Every grant year with rules (RULES.md section 2), the two regimes' latest first.
+YEARS = (2020, 2024, 2019, 2023, 2021)
 # Share of agreements drawn as legible scans or phone photos (read by OCR), besides the faint scans
 # of the "scanned-agreement" scenario: small by default, so a demo inbox stays quick to read.
 SCAN_SHARE = 0.02
@@ -84,7 +85,7 @@ def new_context(registers_dir: Path | None = None) -> scenarios.Context:
 def plans(count: int, seed: int, wide: bool = True, scans: float = SCAN_SHARE,
           scan_dpi: int | None = None) -> Iterator[tuple[Submission, random.Random]]:
     """The planned submissions of a run, each with the random stream its files are drawn from;
-    about half 2020 and half 2024. The variation width holds while the caller draws each one.
+    the grant years in turn (YEARS). The variation width holds while the caller draws each one.
     `scans` is the share of agreements that come as a scan or a photo (1.0: every agreement);
     `scan_dpi` scans them all at one resolution."""
     rng, ctx = random.Random(seed), new_context()
@@ -92,7 +93,7 @@ def plans(count: int, seed: int, wide: bool = True, scans: float = SCAN_SHARE,
     set_wide(wide)
     try:
         for i, number in enumerate(numbers):
-            year = YEARS[i % 2]
+            year = YEARS[i % len(YEARS)]
             sub_rng = random.Random(f"{seed}:{i}")
             sub = scenarios.build(sub_rng, ctx, f"AR-{year}-{number:06d}", year, scenarios.pick_status(sub_rng))
             _plan_scans(sub, random.Random(f"{seed}:{i}:scans"), scans, scan_dpi)

@@ -14,6 +14,7 @@ from samples.generator.pdf_canvas import CanvasPdfBuilder, Quirks
 from samples.generator.pdf_doc import PdfBuilder
 from samples.generator.plan import Doctor, Submission
 from samples.generator.scan import ScanStyle, faint, page_count, scanned
+from samples.generator.scenarios import YEARS
 
 Writer = PdfBuilder | CanvasPdfBuilder | DocxBuilder
 AGENCIES = ("Legevikar Nord AS", "Medvikar AS", "Akuttlegene AS")
@@ -134,9 +135,10 @@ def alis_avtale(rng: random.Random, sub: Submission, d: Doctor, pdf: Writer) -> 
     pdf.para("Kommunen sørger for veileder, supervisjon og permisjon med lønn til obligatoriske kurs.")
     pdf.heading("4 Økonomi")
     pdf.heading("4.1 Kompensasjon")
+    absence, supervision = YEARS[sub.grant_year].max_rates
     pdf.para("Kommunen kompenserer ALIS for fravær fra praksis til læringsaktiviteter etter Helsedirektoratets "
              f"veiledende satser, for {sub.grant_year - 1}/{sub.grant_year} inntil "
-             f"{v.money(rng, Decimal('1032.75'))} kr per time ved fravær og {v.money(rng, Decimal('1397.25'))} kr "
+             f"{v.money(rng, absence)} kr per time ved fravær og {v.money(rng, supervision)} kr "
              "per time for veiledning. ALIS-avtalen gjelder fra signering, og det kan ikke søkes tilskudd for periode "
              "før signeringsdato.")
     _signatures(rng, pdf, sub, d, style)

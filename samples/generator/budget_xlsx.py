@@ -1,129 +1,35 @@
-"""The one budget (regime A) or claim (regime B) spreadsheet.
+"""The one budget (regime A) or claim (regime B) spreadsheet, as a table of one row per doctor
+(A) or doctor-month (B); other layouts are in budget_split.py, the cell modes in sheet_writer.py.
 
 Layout varies per DOCUMENTS.md: title rows, merged title, blank rows, header
 not in row 1, columns in another order, extra and hidden columns, a total row.
-Cells come in one of four modes, recorded in the truth:
-"formulas" (sums as formulas with no stored value, as openpyxl writes them),
-"cached" (formulas with stored values, as Excel saves them), "stale" (one
-stored value disagrees with its formula) and "values" (plain numbers, as an
-export writes them; some such files hold amounts as text like "240 000").
 """
 from __future__ import annotations
 
 import io
 import random
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from samples.generator import budget_split
 from samples.generator import variation as v
 from samples.generator.office_zip import normalised, with_cached_values
 from samples.generator.plan import COST_COLUMNS, Doctor, Submission
-from samples.generator.sheet_formats import as_ods, as_xls, as_xlsm
+from samples.generator.sheet_formats import as_ods, as_strict, as_web_export, as_xls, as_xlsm
+from samples.generator.sheet_writer import (EXTRA_COLUMNS, GROUPS_A, GROUPS_B, HEADERS_A, HEADERS_B, MODES,
+                                            SUB_HEADERS, TOTAL_LABELS, WIDE_TOTAL_LABELS, Formula, Sheet, Style,
+                                            label_column, notes_under, summary_sheet)
 
-MODES = (("formulas", 50), ("cached", 20), ("stale", 5), ("values", 25))
-HEADERS_A = {
-    "name": ("Navn", "Navn på lege", "Lege"),
-    "hpr": ("HPR-nr.", "HPR nr", "HPR-nummer", "Helsepersonellnummer"),
-    "position": ("Stilling", "Stillingstype"),
-    "veiledning": ("Veiledning", "Kostnader veiledning"),
-    "vikar ved fravær": ("Vikar ved fravær", "Vikarutgifter ved fravær"),
-    "kurs": ("Kurs", "Kursutgifter"),
-    "nettverkssamlinger": ("Nettverkssamlinger",),
-    "kompensasjon for kortere liste": ("Kompensasjon for kortere liste", "Komp. redusert liste"),
-    "andre tiltak": ("Andre tiltak",),
-    "total": ("Sum kostnader", "Totale kostnader"),
-    "cofunding": ("Kommunal egenfinansiering", "Kommunens andel"),
-    "requested": ("Søknadsbeløp", "Omsøkt beløp", "Søkt tilskudd"),
-}
-HEADERS_B = {
-    "hpr": ("HPR", "HPR-nr.", "HPR nr"),
-    "name": ("Navn", "Navn på lege"),
-    "month": ("Måned", "Periode (måned)"),
-    "absence_hours": ("Fraværstimer", "Timer fravær"),
-    "absence_rate": ("Sats fravær", "Sats per time fravær"),
-    "supervision_hours": ("Veiledningstimer", "Timer veiledning"),
-    "supervision_rate": ("Sats veiledning", "Sats per time veiledning"),
-    "learning_costs": ("Læringsaktiviteter kostnad", "Kostnad læringsaktiviteter"),
-    "total": ("Sum", "Sum måned"),
-}
-# Two-row headers: a group label over neighbouring columns, short labels under it.
-GROUPS_A = {"Kostnader": COST_COLUMNS,
-            "Finansiering": ("total", "cofunding", "requested")}
-GROUPS_B = {"Fravær": ("absence_hours", "absence_rate"), "Veiledning": ("supervision_hours", "supervision_rate")}
-SUB_HEADERS = {
-    "total": ("Sum kostnader", "Totalt"), "cofunding": ("Egenandel", "Kommunens andel"),
-    "requested": ("Søkt beløp", "Søknadsbeløp"),
-    "absence_hours": ("Timer", "Antall timer"), "supervision_hours": ("Timer", "Antall timer"),
-    "absence_rate": ("Sats", "Kr per time", "Sats (kr)"), "supervision_rate": ("Sats", "Kr per time", "Sats (kr)"),
-}
-EXTRA_COLUMNS = ("Merknad", "Kommentar", "Intern ref.")
-TOTAL_LABELS = ("Sum", "Totalt", "SUM")
-WIDE_TOTAL_LABELS = ("I alt", "Sum alle leger", "Totalsum")
-# At the widest the same workbook is also saved as Excel with macros, OpenDocument, or Excel 97.
+# At the widest the same workbook is also saved as Excel with macros, OpenDocument, or Excel 97,
+# and laid out as one table, over one sheet per doctor, or turned (budget_split.py).
 FORMATS = (("xlsx", 70), ("xlsm", 10), ("ods", 10), ("xls", 10))
-
-
-@dataclass
-class Formula:
-    """A formula and the value it computes to (stored only in some modes)."""
-
-    text: str
-    value: Decimal
-
-
-@dataclass
-class _Style:
-    mode: str
-    text_numbers: bool
-    header_rows: int = 1
-    labels_merged_down: bool = False  # under a two-row header: an ungrouped column's label spans both rows
-    subtotals: bool = False  # a sum row under each doctor's months
-    note_under: bool = False  # who filled it in, written under the table
-    total_row: bool = True  # a claim sheet may end without a sum row
-    cached: dict[int, dict[str, object]] = field(default_factory=dict)
-
-
-class _Sheet:
-    """Writes rows below optional title rows; formulas or plain values by the style's mode."""
-
-    def __init__(self, rng: random.Random, ws: Worksheet, index: int, style: _Style, title: str, width: int):
-        self.rng, self.ws, self.style, self.row = rng, ws, style, 1
-        self.cached = style.cached.setdefault(index, {})
-        if rng.random() < 0.75:
-            ws.cell(1, 1, title)
-            if rng.random() < 0.6:
-                ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(2, width))
-            self.row = 2 + rng.randint(0, 2)
-
-    def _money(self, value: Decimal) -> object:
-        """Text like "240 000" in text-number files, unless that would round away fractions of an øre."""
-        if self.style.text_numbers and value == value.quantize(Decimal("0.01")):
-            return v.money(self.rng, value)
-        return int(value) if value == value.to_integral_value() else float(value)
-
-    def write(self, values: list[object]) -> int:
-        for col, value in enumerate(values, start=1):
-            if value is None:
-                continue
-            if isinstance(value, Formula) and self.style.mode != "values":
-                cell = self.ws.cell(self.row, col, "=" + value.text)
-                self.cached[cell.coordinate] = self._number(value.value)
-                continue
-            if isinstance(value, Formula):
-                value = value.value
-            cell = self.ws.cell(self.row, col, self._money(value) if isinstance(value, Decimal) else value)
-            if hasattr(value, "year"):
-                cell.number_format = "mmm yyyy"
-        self.row += 1
-        return self.row - 1
-
-    @staticmethod
-    def _number(value: Decimal) -> str:
-        return f"{value.normalize():f}"
+LAYOUTS = (("table", 60), ("sheets", 25), ("turned", 15))
+# Who wrote an .xlsx: Excel, Excel as "Strict Open XML", or a web spreadsheet's export.
+WRITERS = (("excel", 85), ("strict", 5), ("web", 10))
+_REWRITTEN = {"excel": lambda data: data, "strict": as_strict, "web": as_web_export}
 
 
 def _columns(rng: random.Random, keys: list[str], movable: int, grouped: bool = False) -> list[str]:
@@ -146,7 +52,7 @@ def _header(rng: random.Random, cols: list[str], synonyms: dict[str, tuple[str, 
     return [extra if c == "extra" else rng.choice(synonyms[c]) for c in cols]
 
 
-def _two_row_header(rng: random.Random, sheet: "_Sheet", cols: list[str], groups: dict[str, tuple[str, ...]],
+def _two_row_header(rng: random.Random, sheet: Sheet, cols: list[str], groups: dict[str, tuple[str, ...]],
                     synonyms: dict[str, tuple[str, ...]]) -> None:
     """A group label merged over its neighbouring columns, each column's short label under it;
     a column outside any group is labelled in the top row, merged down over both rows or not."""
@@ -173,7 +79,7 @@ def _two_row_header(rng: random.Random, sheet: "_Sheet", cols: list[str], groups
     sheet.row = bottom + 1
 
 
-def _headers(rng: random.Random, sheet: "_Sheet", cols: list[str], groups: dict[str, tuple[str, ...]],
+def _headers(rng: random.Random, sheet: Sheet, cols: list[str], groups: dict[str, tuple[str, ...]],
              synonyms: dict[str, tuple[str, ...]], grouped: bool) -> None:
     if grouped:
         _two_row_header(rng, sheet, cols, groups, synonyms)
@@ -192,12 +98,12 @@ def _row_value(d: Doctor, column: str) -> Decimal:
     return derived[column] if column in derived else d.costs[column]
 
 
-def _budget_a(rng: random.Random, sub: Submission, wb: Workbook, style: _Style) -> None:
+def _budget_a(rng: random.Random, sub: Submission, wb: Workbook, style: Style) -> None:
     ws = wb.active
     ws.title = "Budsjett"
     grouped = v.wide() and rng.random() < 0.25
     cols = _columns(rng, ["name", "hpr", "position", *COST_COLUMNS, "total", "cofunding", "requested"], 3, grouped)
-    sheet = _Sheet(rng, ws, 1, style, f"Budsjett ALIS-tilskudd {sub.grant_year} – {sub.kommune.name}", len(cols))
+    sheet = Sheet(rng, ws, 1, style, f"Budsjett ALIS-tilskudd {sub.grant_year} – {sub.kommune.name}", len(cols))
     _headers(rng, sheet, cols, GROUPS_A, HEADERS_A, grouped)
     _hide_extra(rng, ws, cols)
     L = {c: get_column_letter(i + 1) for i, c in enumerate(cols)}
@@ -219,18 +125,18 @@ def _budget_a(rng: random.Random, sub: Submission, wb: Workbook, style: _Style) 
     sums = {c: Formula(f"SUM({L[c]}{first}:{L[c]}{last})", sum((_row_value(d, c) for d in sub.doctors), Decimal(0)))
             for c in (*COST_COLUMNS, "total", "cofunding", "requested")}
     labels = TOTAL_LABELS + (WIDE_TOTAL_LABELS if v.wide() else ())
-    label_col = _label_column(cols, set(sums))
+    label_col = label_column(cols, set(sums))
     sheet.write([rng.choice(labels) if c == label_col else sums.get(c) for c in cols])
-    _notes_under(rng, sheet, sub)
+    notes_under(rng, sheet, sub)
 
 
-def _budget_b(rng: random.Random, sub: Submission, wb: Workbook, style: _Style) -> None:
+def _budget_b(rng: random.Random, sub: Submission, wb: Workbook, style: Style) -> None:
     ws = wb.active
     ws.title = "Beregningsgrunnlag"
     grouped = v.wide() and rng.random() < 0.25
     cols = _columns(rng, ["hpr", "name", "month", "absence_hours", "absence_rate", "supervision_hours",
                           "supervision_rate", "learning_costs", "total"], 3, grouped)
-    sheet = _Sheet(rng, ws, 1, style, f"Beregningsgrunnlag Nasjonal ALIS og veiledning {sub.grant_year}", len(cols))
+    sheet = Sheet(rng, ws, 1, style, f"Beregningsgrunnlag Nasjonal ALIS og veiledning {sub.grant_year}", len(cols))
     if rng.random() < 0.3:
         sheet.write([f"Kommune: {sub.kommune.name}"])
         sheet.row += 1
@@ -265,62 +171,35 @@ def _budget_b(rng: random.Random, sub: Submission, wb: Workbook, style: _Style) 
     total_range = f"{L['total']}{first}:{L['total']}{last}"
     claims = Formula(f"SUM(Beregningsgrunnlag!{total_range})", claimed)
     if subtotals:  # the grand total adds the doctors' sums
-        at = sheet.write([rng.choice(("Sum", "Totalt")) if c == _label_column(cols, {"total"}) else
+        at = sheet.write([rng.choice(("Sum", "Totalt")) if c == label_column(cols, {"total"}) else
                           Formula("+".join(subtotal_cells), claimed) if c == "total" else None for c in cols])
         claims = Formula(f"Beregningsgrunnlag!{L['total']}{at}", claimed)
     elif rng.random() < 0.6:
         sums = Formula(f"SUM({total_range})", claimed)
-        sheet.write(["Sum" if c == _label_column(cols, {"total"}) else sums if c == "total" else None for c in cols])
+        sheet.write(["Sum" if c == label_column(cols, {"total"}) else sums if c == "total" else None for c in cols])
     else:
         style.total_row = False
-    _notes_under(rng, sheet, sub)
-    _summary_sheet(rng, sub, wb.create_sheet("Oppsummering"), style, claims)
+    notes_under(rng, sheet, sub)
+    summary_sheet(rng, sub, wb.create_sheet("Oppsummering"), 2, style, claims)
 
 
-def _subtotal(rng: random.Random, sheet: "_Sheet", cols: list[str], d: Doctor, months: str) -> int:
+def _subtotal(rng: random.Random, sheet: Sheet, cols: list[str], d: Doctor, months: str) -> int:
     """A doctor's own sum under their months, as many claim sheets have; returns its row."""
     label = rng.choice([f"Sum {d.name}", f"Sum {d.hpr}", "Delsum", "Sum lege"])
     subtotal = Formula(f"SUM({months})", sum((c.total for c in d.claims), Decimal(0)))
-    label_col = _label_column(cols, {"total"})
+    label_col = label_column(cols, {"total"})
     return sheet.write([label if c == label_col else subtotal if c == "total" else None for c in cols])
 
 
-def _notes_under(rng: random.Random, sheet: "_Sheet", sub: Submission) -> None:
-    """Who filled the sheet in, under the table: text that is not a doctor."""
-    if v.wide() and rng.random() < 0.3:
-        sheet.style.note_under = True
-        sheet.row += 1
-        sheet.write([rng.choice(["Utfylt av:", "Kontaktperson:", "Merknad:"]), sub.contact])
-
-
-def _label_column(cols: list[str], sums: set[str]) -> str:
-    """A sum row's label stands in its first column that holds no sum."""
-    return next(c for c in cols if c not in sums)
-
-
-def _summary_sheet(rng: random.Random, sub: Submission, ws: Worksheet, style: _Style, claims: Formula) -> None:
-    sheet = _Sheet(rng, ws, 2, style, f"Oppsummering – {sub.kommune.name}", 3)
-    refs = []
-    supplements = [d for d in sub.doctors if d.district_supplement is not None]
-    if supplements:
-        sheet.write(["Navn", rng.choice(HEADERS_B["hpr"]), rng.choice(["Distriktstillegg", "Distriktstilskudd"])])
-        for d in supplements:
-            refs.append(f"C{sheet.write([d.name, d.hpr, d.district_supplement])}")
-        sheet.row += 1
-    base = sheet.write([rng.choice(["Sum beregningsgrunnlag", "Sum kompensasjon"]), None, claims])
-    fac = sheet.write([rng.choice(["Tilrettelegging", "Tilrettelegging (inntil 5 %)"]), None, sub.facilitation])
-    total = Formula(f"C{base}+C{fac}" + "".join(f"+{r}" for r in refs), sub.total_claimed)
-    sheet.write([rng.choice(["Totalt omsøkt", "Sum søknad", "Totalt"]), None, total])
-
-
-def _make_stale(rng: random.Random, style: _Style, sheet_name: str) -> list[str]:
-    """Shifts one stored value away from what its formula computes; returns where."""
-    cells = style.cached.get(1, {})
+def _make_stale(rng: random.Random, style: Style, wb: Workbook) -> list[str]:
+    """Shifts one stored value of the budget's own sheets away from what its formula computes; returns where."""
+    cells = [(index, coord) for index in style.budget_sheets for coord in sorted(style.cached.get(index, {}))]
     if not cells:
         return []
-    coord = rng.choice(sorted(cells))
-    cells[coord] = f"{Decimal(cells[coord]) + rng.choice([-5000, 1000, 12500]):f}"
-    return [f"{sheet_name}!{coord}"]
+    index, coord = rng.choice(cells)
+    stored = style.cached[index]
+    stored[coord] = f"{Decimal(stored[coord]) + rng.choice([-5000, 1000, 12500]):f}"
+    return [f"{wb.worksheets[index - 1].title}!{coord}"]
 
 
 def _extra_sheets(rng: random.Random, wb: Workbook) -> None:
@@ -336,22 +215,27 @@ def _extra_sheets(rng: random.Random, wb: Workbook) -> None:
         ws["C3"] = "kladd"
 
 
-def render(rng: random.Random, sub: Submission, ext: str = "") -> tuple[bytes, dict, str]:
-    """The workbook, what the truth should say about its cells, and its file extension
-    (drawn from FORMATS at the widest, unless `ext` names one)."""
+def render(rng: random.Random, sub: Submission, ext: str = "", layout: str = "", writer: str = "",
+           ) -> tuple[bytes, dict, str]:
+    """The workbook, what the truth should say about its cells, and its file extension (format,
+    layout and an .xlsx's writer drawn from FORMATS, LAYOUTS and WRITERS at the widest, unless named)."""
     formats, format_weights = zip(*FORMATS)
     ext = ext or (rng.choices(formats, format_weights)[0] if v.wide() else "xlsx")
     modes, weights = zip(*MODES)
     mode = "values" if ext == "xls" else rng.choices(modes, weights)[0]
     if ext == "ods" and mode == "formulas":
         mode = "cached"  # LibreOffice always stores what a formula computes
-    style = _Style(mode=mode, text_numbers=mode == "values" and rng.random() < 0.2)
+    style = Style(mode=mode, text_numbers=mode == "values" and rng.random() < 0.2)
+    layouts, layout_weights = zip(*LAYOUTS)
+    drawn = rng.choices(layouts, layout_weights)[0] if v.wide() else "table"
+    layout = layout or drawn
     wb = Workbook()
-    (_budget_a if sub.regime == "A" else _budget_b)(rng, sub, wb, style)
+    _DRAW[sub.regime, layout](rng, sub, wb, style)
     if v.wide():
         _extra_sheets(rng, wb)
     if ext in ("ods", "xls"):
-        stale = _make_stale(rng, style, wb.worksheets[0].title) if mode == "stale" else []
+        style.writer = ext
+        stale = _make_stale(rng, style, wb) if mode == "stale" else []
         data = as_ods(wb, style.cached) if ext == "ods" else as_xls(wb)
         return data, _truth(style, stale), ext
     buf = io.BytesIO()
@@ -359,14 +243,22 @@ def render(rng: random.Random, sub: Submission, ext: str = "") -> tuple[bytes, d
     data, stale = normalised(buf.getvalue()), []
     if mode in ("cached", "stale"):
         if mode == "stale":
-            stale = _make_stale(rng, style, wb.worksheets[0].title)
+            stale = _make_stale(rng, style, wb)
         data = with_cached_values(data, style.cached)
     if ext == "xlsm":
         data = as_xlsm(data)
-    return data, _truth(style, stale), ext
+    writers, writer_weights = zip(*WRITERS)
+    drawn = rng.choices(writers, writer_weights)[0] if v.wide() and ext == "xlsx" else "excel"
+    style.writer = writer or drawn
+    return _REWRITTEN[style.writer](data), _truth(style, stale), ext
 
 
-def _truth(style: _Style, stale: list[str]) -> dict:
-    return {"cells": style.mode, "text_numbers": style.text_numbers, "stale_cells": stale,
+_DRAW = {("A", "table"): _budget_a, ("B", "table"): _budget_b,
+         ("A", "sheets"): budget_split.budget_a_sheets, ("B", "sheets"): budget_split.budget_b_sheets,
+         ("A", "turned"): budget_split.budget_a_turned, ("B", "turned"): budget_split.budget_b_turned}
+
+
+def _truth(style: Style, stale: list[str]) -> dict:
+    return {"layout": style.layout, "writer": style.writer, "cells": style.mode, "text_numbers": style.text_numbers, "stale_cells": stale,
             "header_rows": style.header_rows, "labels_merged_down": style.labels_merged_down,
             "subtotals": style.subtotals, "note_under": style.note_under, "total_row": style.total_row}

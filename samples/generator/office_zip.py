@@ -15,12 +15,14 @@ _W3CDTF = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
 
 
 def rewritten(data: bytes, edit: Callable[[str, bytes], bytes], added: dict[str, bytes] | None = None,
-              restamp: bool = False) -> bytes:
-    """The zip with each part passed through `edit(name, content)` and `added` parts appended;
-    `restamp` gives every entry the fixed time instead of keeping its own."""
+              restamp: bool = False, dropped: frozenset[str] = frozenset()) -> bytes:
+    """The zip with each part passed through `edit(name, content)`, `dropped` parts left out and
+    `added` parts appended; `restamp` gives every entry the fixed time instead of keeping its own."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
+            if info.filename in dropped:
+                continue
             entry = zipfile.ZipInfo(info.filename, FIXED_TIME) if restamp else info
             dst.writestr(entry, edit(info.filename, src.read(info.filename)), zipfile.ZIP_DEFLATED)
         for name, content in (added or {}).items():

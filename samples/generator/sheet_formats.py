@@ -1,8 +1,11 @@
-"""The budget workbook saved as something other than .xlsx: .xlsm, .ods, .xls.
+"""The budget workbook saved as something other than Excel's usual .xlsx: .xlsm, .ods, .xls, and
+.xlsx as other writers leave it.
 
 Municipalities send what their office suite saves: Excel with macros
 (a vbaProject.bin part and the macro-enabled content type), LibreOffice's
-OpenDocument, or the old binary Excel format. The content stays the same
+OpenDocument, the old binary Excel format, Excel's "Strict Open XML" (the same
+parts under purl.oclc.org namespaces), or a web spreadsheet's export (no styles, so
+dates are bare serial numbers, and no sheet dimension). The content stays the same
 workbook the generator drew with openpyxl.
 """
 from __future__ import annotations
@@ -41,15 +44,51 @@ def as_xlsm(data: bytes) -> bytes:
     return rewritten(data, edit, added={"xl/vbaProject.bin": _VBA_BYTES})
 
 
+_STRICT_NAMES = ((b"http://schemas.openxmlformats.org/spreadsheetml/2006/main", b"http://purl.oclc.org/ooxml/spreadsheetml/main"),
+                 (b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+                  b"http://purl.oclc.org/ooxml/officeDocument/relationships"))
+
+
+def as_strict(data: bytes) -> bytes:
+    """The workbook as Excel saves "Strict Open XML Spreadsheet": the Strict namespaces, conformance stated."""
+    def edit(name: str, content: bytes) -> bytes:
+        if not name.endswith((".xml", ".rels")):
+            return content
+        for transitional, strict in _STRICT_NAMES:
+            content = content.replace(transitional, strict)
+        if name == "xl/workbook.xml":
+            content = content.replace(b"<workbook ", b'<workbook conformance="strict" ', 1)
+        return content
+
+    return rewritten(data, edit)
+
+
+_STYLE_PARTS = frozenset({"xl/styles.xml", "xl/theme/theme1.xml"})
+
+
+def as_web_export(data: bytes) -> bytes:
+    """The workbook as a web spreadsheet exports it: no styles (a date is its serial number), no
+    theme, no sheet dimension; strings inline, as openpyxl also writes them."""
+    def edit(name: str, content: bytes) -> bytes:
+        if name.startswith("xl/worksheets/"):
+            content = re.sub(rb'<dimension ref="[^"]*"/>', b"", content)
+            return re.sub(rb'(<c r="[A-Z]+\d+") s="\d+"', rb"\1", content)
+        if name in ("xl/_rels/workbook.xml.rels", "[Content_Types].xml"):
+            return re.sub(rb"<(?:Relationship|Override)[^>]*(?:styles|theme)[^>]*/>", b"", content)
+        return content
+
+    return rewritten(data, edit, dropped=_STYLE_PARTS)
+
+
 _ODS_NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
            'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
            'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
            'xmlns:of="urn:oasis:names:tc:opendocument:xmlns:of:1.2" office:version="1.2"')
-_A1 = re.compile(r"(?:(\w+)!)?\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?")
+_A1 = re.compile(r"(?:('(?:[^']|'')+'|\w+)!)?\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?")
 
 
 def _of_formula(formula: str) -> str:
-    """"=SUM(D2:D9)+Ark2!C3" -> "of:=SUM([.D2:.D9])+[Ark2.C3]"."""
+    """"=SUM(D2:D9)+Ark2!C3+'Lege 1'!B4" -> "of:=SUM([.D2:.D9])+[Ark2.C3]+['Lege 1'.B4]"."""
     def ref(match: re.Match) -> str:
         sheet, c1, r1, c2, r2 = match.groups()
         first = f"{sheet or ''}.{c1}{r1}"

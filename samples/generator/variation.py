@@ -147,11 +147,25 @@ def fmt_date(d: date, style: str) -> str:
 
 
 def month_cell(rng: random.Random, year: int, month: int) -> object:
-    """A claimed month as a spreadsheet cell: a date or one of the text forms."""
+    """A claimed month as a spreadsheet cell: a date or one of the text forms; at the widest also
+    abbreviated ("sep 2023", "jan. 24"), with slashes ("09/2023", "01/09/2023") or as a written day."""
     styles = ["date", "text-long", "iso", "mm.yyyy"]
     if wide():
-        styles += ["text-capital", "date-mid-month"]
+        styles += ["text-capital", "date-mid-month", "abbreviated", "abbreviated-yy", "slash-month", "slash-date",
+                   "text-day"]
     style = rng.choice(styles)
+    short = MONTHS[month - 1][:3]
+    if style == "abbreviated":
+        return rng.choice([f"{short} {year}", f"{short.capitalize()}. {year}", f"{'sept' if month == 9 else short}. {year}"])
+    if style == "abbreviated-yy":
+        return rng.choice([f"{short}. {year % 100:02d}", f"{short.capitalize()} {year % 100:02d}",
+                           f"{short}.{year % 100:02d}"])
+    if style == "slash-month":
+        return f"{month:02d}/{year}"
+    if style == "slash-date":
+        return f"{rng.choice([1, 1, 15]):02d}/{month:02d}/{year}"
+    if style == "text-day":
+        return f"{rng.choice([1, 3, 14])}. {MONTHS[month - 1]} {year}"
     if style == "text-capital":
         return f"{MONTHS[month - 1].capitalize()} {year}"
     if style == "date-mid-month":
