@@ -3,6 +3,7 @@
     python bench/accuracy.py --count 200 --seed 1          # widest variation (the default)
     python bench/accuracy.py --count 50 --seed 7 --narrow  # only the DOCUMENTS.md examples
     python bench/accuracy.py --inbox samples/inbox      # an inbox that has .truth/ beside it
+    python bench/accuracy.py --count 50 --seed 1 --layout odt   # one layout of real files on every file it fits
 
 Generates submissions into a temporary folder (or reads --inbox), runs
 extractors.read_attachment on every attachment (zips unpacked first) and
@@ -28,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from samples.generator import generate  # noqa: E402
+from samples.generator.variation import LAYOUTS, force  # noqa: E402
 
 MONEY_FIELDS = {"position_percent", "total_cost", "cofunding", "requested", "absence_hours", "absence_rate",
                 "supervision_hours", "supervision_rate", "learning_costs", "total", "facilitation",
@@ -185,6 +187,8 @@ def main(argv: list[str] | None = None) -> int:
     width.add_argument("--wide", dest="wide", action="store_true", default=True,
                        help="the generator's widest variation (default)")
     width.add_argument("--narrow", dest="wide", action="store_false", help="only the DOCUMENTS.md examples")
+    parser.add_argument("--layout", action="append", default=[], choices=LAYOUTS,
+                        help="draw this layout wherever it fits (repeatable)")
     args = parser.parse_args(argv)
     try:
         from extractors import read_attachment
@@ -195,7 +199,11 @@ def main(argv: list[str] | None = None) -> int:
         report(*evaluate(args.inbox, read_attachment), worst=args.worst)
         return 0
     with tempfile.TemporaryDirectory() as tmp:
-        generate(Path(tmp), args.count, args.seed, wide=args.wide)
+        force(*args.layout)
+        try:
+            generate(Path(tmp), args.count, args.seed, wide=args.wide)
+        finally:
+            force()
         report(*evaluate(Path(tmp), read_attachment), worst=args.worst)
     return 0
 
