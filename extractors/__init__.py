@@ -145,9 +145,16 @@ def _read_ole(path: Path, attachment: Attachment) -> Attachment:
 
 
 def _read_pdf(path: Path, attachment: Attachment) -> Attachment:
-    lines, _pages = pdf_lines(path)
+    """The kind from the first pages; the rest is read only for an agreement or a plan, up to a cap
+    (flagged "pages-capped"), so a report of hundreds of pages costs what its first pages cost."""
+    lines, pages = pdf_lines(path, last=LIMITS.pdf_classify_pages)
     if sum(len(line.text) for line in lines) < _MIN_TEXT_CHARS:
         return _unreadable(attachment, problem("no-text-layer"), "pdf")
+    kind, _reason = classify_text("pdf", [line.text for line in lines])
+    if kind in ("agreement", "training_plan") and pages > LIMITS.pdf_classify_pages:
+        lines += pdf_lines(path, first=LIMITS.pdf_classify_pages + 1, last=LIMITS.pdf_read_pages)[0]
+        if pages > LIMITS.pdf_read_pages:
+            attachment.flags.append("pages-capped")
     return _read_text_document("pdf", lines, attachment)
 
 

@@ -9,8 +9,9 @@ particular template.
 """
 from __future__ import annotations
 
+import calendar
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -18,7 +19,7 @@ from typing import Any, Callable
 
 from extractors.labels import by_length, label_at_start, label_inside, tables
 from extractors.models import Evidence, Extracted, Grade, Route
-from extractors.values import clean_text, find_date, parse_hpr, parse_percent, parse_position
+from extractors.values import FoundDate, clean_text, dates_in, find_date, parse_hpr, parse_percent, parse_position
 
 BBox = tuple[float, float, float, float]
 
@@ -102,6 +103,89 @@ def _parse_date(text: str) -> tuple[date, str] | None:
     return find_date(clean_text(text))
 
 
+@lru_cache(maxsize=1)
+def _qualifiers() -> dict[str, re.Pattern[str]]:
+    """Each role's date qualifiers (labels.yaml date_qualifiers) as one pattern of whole words."""
+    return {role: re.compile("|".join(label_inside(w).pattern for w in by_length(words)), re.IGNORECASE)
+            for role, words in tables()["date_qualifiers"].items()}
+
+
+def leading_qualifier(text: str) -> tuple[str | None, str]:
+    """The role of a qualifier that opens the text ("t.o.m.", "(f.o.m.)") and the text after it."""
+    for role, pattern in _qualifiers().items():
+        match = pattern.match(text.lstrip(" (:"))
+        if match:
+            return role, text.lstrip(" (:")[match.end():].lstrip(" ):")
+    return None, text
+
+
+def _qualifier_before(before: str) -> str | None:
+    """The role of the qualifier that stands right before a date ("til og med 31.08.2024")."""
+    best: tuple[int, str] | None = None
+    for role, pattern in _qualifiers().items():
+        for match in pattern.finditer(before):
+            if before[match.end():].strip(" :(").lower() in ("", "den") and (best is None or match.start() > best[0]):
+                best = (match.start(), role)
+    return best[1] if best else None
+
+
+def _month_end(found: FoundDate) -> FoundDate:
+    """A month named alone as the end of a period stands for its last day ("t.o.m. mars 2024")."""
+    if not found.month_only:
+        return found
+    day = calendar.monthrange(found.value.year, found.value.month)[1]
+    return replace(found, value=found.value.replace(day=day))
+
+
+def dated(text: str) -> list[tuple[FoundDate, str | None]]:
+    """Each date of a text with the end of a period its qualifier makes it: "start", "end" or None.
+    A dash between two dates ("01.09.2023 – 31.08.2024") makes the second the end."""
+    out: list[tuple[FoundDate, str | None]] = []
+    previous = 0
+    for found in dates_in(text, month_day="first"):
+        before = text[previous:found.start]
+        role = "end" if out and re.fullmatch(r"\s*[–—-]\s*", before) else _qualifier_before(before)
+        out.append((_month_end(found) if role == "end" else found, role))
+        previous = found.end
+    return out
+
+
+def _pick(dates: list[tuple[FoundDate, str | None]], role: str) -> FoundDate | None:
+    """The date for one end of a period: the one qualified so, else the first without a qualifier."""
+    for found, qualified in dates:
+        if qualified == role:
+            return found
+    for found, qualified in dates:
+        if qualified is None:
+            return _month_end(found) if role == "end" else found
+    return None
+
+
+def _dated_parser(role: str) -> Callable[[str], tuple[date, str, bool] | None]:
+    """A start or end date; a month without a day is read (its first or last day) but graded weak."""
+    def parse(text: str) -> tuple[date, str, bool] | None:
+        found = _pick(dated(clean_text(text)), role)
+        return (found.value, found.raw, found.month_only) if found else None
+
+    return parse
+
+
+def parse_period(text: str) -> tuple[tuple[FoundDate | None, FoundDate | None], str] | None:
+    """Both ends of a period under one label: two dates, or dates that their qualifiers place."""
+    dates = dated(clean_text(text))
+    if not dates:
+        return None
+    start = next((f for f, role in dates if role == "start"), None)
+    end = next((f for f, role in dates if role == "end"), None)
+    if start is None and dates[0][1] is None and (end is not None or len(dates) > 1):
+        start = dates[0][0]
+    if end is None and len(dates) > 1 and dates[1][1] is None and start is dates[0][0]:
+        end = _month_end(dates[1][0])
+    if start is None and end is None:
+        return None
+    return (start, end), clean_text(text)
+
+
 def _parse_percent(text: str) -> tuple[Decimal, str] | None:
     match = re.search(r"\d+(?:[.,]\d+)?\s*(?:%|prosent)?", text)
     if not match:
@@ -162,10 +246,12 @@ def _parse_bool(text: str) -> tuple[bool, str] | None:
 
 @dataclass
 class ValueParser:
-    """How a field's value is read; a loose kind (free text, names) needs a clear label."""
+    """How a field's value is read; a loose kind (free text, names) needs a clear label; a date field
+    with a `role` is one end of a period ("start" or "end") and reads the qualifiers."""
 
-    parse: Callable[[str], tuple[Any, str] | None]
+    parse: Callable[[str], tuple[Any, ...] | None]
     loose: bool = False
+    role: str = ""
 
     def __call__(self, text: str) -> tuple[Any, str] | None:
         return self.parse(text)
@@ -179,6 +265,8 @@ _PARSERS: dict[str, Callable[[str], tuple[Any, str] | None]] = {
 
 def value_parser(spec: dict[str, Any]) -> ValueParser:
     kind = spec.get("value", "text")
+    if kind == "date" and spec.get("role"):
+        return ValueParser(_dated_parser(spec["role"]), role=spec["role"])
     if kind in _PARSERS:
         return ValueParser(_PARSERS[kind])
     return ValueParser(_parse_text(spec.get("pattern")), loose=not spec.get("pattern"))
@@ -251,13 +339,15 @@ class FieldFinder:
         return found
 
     def _value_after(self, index: int, cell_index: int, offset: int, parse, grade: Grade) -> Hit | None:
-        """The value after a label: same cell, next cell, the cell below in a header row, or the next line."""
+        """The value after a label: same cell, next cell, the cell below in a header row, or the next line.
+        Words that still belong to the label ("(t.o.m.)", "for vikariatet i kommunen:") are passed over."""
         line = self.lines[index]
         rest = self._cut(re.sub(r"^\s*\([^)]*\)[\s:]*", "", line.cells[cell_index][offset:]))
         parsed = parse(rest) if rest.strip() else None
         if parsed:
-            return Hit(parsed[0], parsed[1], index, line, cell_index, grade, "label-inline")
-        if rest.strip() and not _PLACEHOLDER.match(rest):
+            return _hit(parsed, index, line, cell_index, grade, "label-inline")
+        tail = rest.strip() and not _PLACEHOLDER.match(rest)
+        if tail and not self._label_tail(rest, parse):
             return None  # the label has a value of another kind: not this field
         if self._is_header_row(line):
             return self._value_below(index, cell_index, parse, grade)
@@ -269,23 +359,41 @@ class FieldFinder:
                 return None
             parsed = parse(self._cut(text))
             if parsed:
-                return Hit(parsed[0], parsed[1], index, line, next_index, grade, "label-cell")
+                return _hit(parsed, index, line, next_index, grade, "label-cell")
             return None
+        if tail and not rest.rstrip().endswith(":"):
+            return None  # a line that only starts like a label is running text, not a label over a value
         if index + 1 < len(self.lines) and len(line.cells) == 1:
             below = self.lines[index + 1]
             if below.cells and not self._is_label(below.cells[0]):
                 parsed = parse(self._cut(below.cells[0]))
                 if parsed:
-                    return Hit(parsed[0], parsed[1], index + 1, below, 0, Grade.low, "label-next-line")
+                    return _hit(parsed, index + 1, below, 0, Grade.low, "label-next-line")
         return None
+
+    @staticmethod
+    def _label_tail(rest: str, parse: ValueParser) -> bool:
+        """Words after a label that still belong to it: a qualifier of the field's own role ("t.o.m."
+        for an end date), or a few words without digits or a sentence's end ("for vikariatet i
+        kommunen:"); free-text fields take such words only when a colon ends them."""
+        role, after = leading_qualifier(rest)
+        if role and parse.role and role != parse.role:
+            return False
+        words = after.strip(" :").split()
+        if parse.loose and not after.rstrip().endswith(":"):
+            return not words
+        return len(words) <= 6 and not re.search(r"[\d.!?;]", after.rstrip(" :"))
 
     def _is_label(self, text: str) -> bool:
         return self._start is not None and self._start.match(text) is not None
 
     def _is_whole_label(self, text: str) -> bool:
-        """The cell is a label and nothing more ("Stilling", not "Lege ved legevakt")."""
+        """The cell is a label and nothing more ("Stilling", "Sluttdato t.o.m.", not "Lege ved legevakt")."""
         match = self._start.match(text) if self._start is not None else None
-        return match is not None and not re.sub(r"\([^)]*\)", "", text[match.end():]).strip(" :.")
+        if match is None:
+            return False
+        rest = re.sub(r"\([^)]*\)", "", text[match.end():])
+        return not leading_qualifier(rest)[1].strip(" :.")
 
     def _is_header_row(self, line: Line) -> bool:
         """A row of labels whose values stand in the row below, column by column; a row that
@@ -305,7 +413,7 @@ class FieldFinder:
             return None
         parsed = parse(self._cut(below.cells[target]))
         if parsed:
-            return Hit(parsed[0], parsed[1], index + 1, below, target, grade, "label-above")
+            return _hit(parsed, index + 1, below, target, grade, "label-above")
         return None
 
     def hpr(self, fields: dict[str, Any], file: str) -> tuple[Extracted, int | None]:
@@ -335,6 +443,12 @@ class FieldFinder:
             return found[0]
         same_label = [h for h in found if h.label == found[0].label and h.grade == found[0].grade]
         return min(same_label, key=lambda h: abs(h.line_index - near))
+
+
+def _hit(parsed: tuple[Any, ...], index: int, line: Line, cell_index: int, grade: Grade, route: Route) -> Hit:
+    """A parser's third item, when true, says the value is weak (a month without a day): graded low."""
+    weak = len(parsed) > 2 and parsed[2]
+    return Hit(parsed[0], parsed[1], index, line, cell_index, Grade.low if weak else grade, route)
 
 
 def _generic(label: str) -> bool:

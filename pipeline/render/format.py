@@ -45,6 +45,7 @@ FLAG_LABELS = {
     "converted-from-doc": "Konvertert fra .doc med LibreOffice før lesing",
     "converted-from-xls": "Konvertert fra .xls med LibreOffice før lesing",
     "formulas-recomputed": "Formler uten lagret verdi; summene er regnet ut på nytt",
+    "pages-capped": "Lang PDF: bare de første sidene er lest",
 }
 
 SEVERITY_LABELS = {

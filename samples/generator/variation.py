@@ -32,7 +32,8 @@ _FORCED: set[str] = set()
 
 
 def force(*layouts: str) -> None:
-    """Draw these layouts wherever they fit (none: back to their shares)."""
+    """Draw these layouts wherever they fit and none of the others, so that what a bench measures is
+    theirs alone (no layouts: every layout back to its share)."""
     unknown = set(layouts) - set(LAYOUTS)
     if unknown:
         raise ValueError(f"unknown layouts: {sorted(unknown)}")
@@ -41,10 +42,13 @@ def force(*layouts: str) -> None:
 
 
 def chance(rng: random.Random, layout: str, share: float) -> bool:
-    """Whether a file takes a layout: always when forced, at `share` in the widest variation, never when narrow.
-    The draw is made either way, so forcing one layout leaves every other choice of the seed as it was."""
+    """Whether a file takes a layout: at `share` in the widest variation, never when narrow; when layouts
+    are forced, exactly when this is one of them. The draw is made either way, so forcing a layout
+    leaves every other choice of the seed as it was."""
     drawn = rng.random() < share
-    return layout in _FORCED or (wide() and drawn)
+    if _FORCED:
+        return layout in _FORCED
+    return wide() and drawn
 
 LABELS: dict[str, tuple[str, ...]] = {
     "doctor_name": ("Navn", "Legens navn", "Navn på lege"),
