@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from extractors.fields import FieldFinder, Hit, Line, ValueParser, aligned, parse_period, value_parser
-from extractors.labels import by_length, label_inside, tables
+from extractors.labels import by_length, label_inside, period_words, tables
 from extractors.models import AgreementRecord, Evidence, Extracted, Grade
 from extractors.values import clean_text, find_dates, parse_position
 
@@ -24,6 +24,7 @@ def all_labels() -> list[str]:
     fields = _spec()["fields"]
     sig = _spec()["signatures"]
     return [label for f in fields.values() for label in f["labels"]] + \
+        [label for period in _spec()["periods"] for label in period["labels"]] + \
         sig["municipality_date_labels"] + sig["doctor_date_labels"] + _spec()["other_labels"]
 
 
@@ -71,7 +72,7 @@ def _fill_from_period(finder: FieldFinder, record: AgreementRecord, period: dict
     names = [period.get(role) for role in ("start", "end")]
     if all(name is None or getattr(record, name).found for name in names):
         return
-    hit = finder.find(period["subjects"], ValueParser(parse_period), near=anchor)
+    hit = finder.find(period_words(period), ValueParser(parse_period), near=anchor)
     if hit is None:
         return
     for name, found in zip(names, hit.value):

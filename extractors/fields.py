@@ -326,7 +326,7 @@ class FieldFinder:
         for index, line in enumerate(self.lines):
             for cell_index, cell in enumerate(line.cells):
                 match = pattern.match(cell) if at_start else pattern.search(cell)
-                if not match:
+                if not match or (at_start and self._longer_label(cell, match)):
                     continue
                 colon = ":" in match.group(0)
                 same_cell = bool(cell[match.end():].strip())
@@ -361,10 +361,10 @@ class FieldFinder:
             if parsed:
                 return _hit(parsed, index, line, next_index, grade, "label-cell")
             return None
-        if tail and not rest.rstrip().endswith(":"):
-            return None  # a line that only starts like a label is running text, not a label over a value
         if index + 1 < len(self.lines) and len(line.cells) == 1:
             below = self.lines[index + 1]
+            if tail and not rest.rstrip().endswith(":") and (len(below.cells) > 1 or len(below.text.split()) > 6):
+                return None  # a sentence that only starts like a label, over more running text
             if below.cells and not self._is_label(below.cells[0]):
                 parsed = parse(self._cut(below.cells[0]))
                 if parsed:
@@ -383,6 +383,12 @@ class FieldFinder:
         if parse.loose and not after.rstrip().endswith(":"):
             return not words
         return len(words) <= 6 and not re.search(r"[\d.!?;]", after.rstrip(" :"))
+
+    def _longer_label(self, cell: str, match: re.Match[str]) -> bool:
+        """The cell starts with a longer known label ("Navn på veileder" is not the label "Navn")."""
+        longest = self._start.match(cell) if self._start is not None else None
+        return longest is not None and longest.end() > match.end() and \
+            longest.group(0).strip(" :.") != match.group(0).strip(" :.")
 
     def _is_label(self, text: str) -> bool:
         return self._start is not None and self._start.match(text) is not None

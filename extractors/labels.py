@@ -36,8 +36,13 @@ def _with_period_labels(section: dict[str, Any], qualifiers: dict[str, list[str]
             if role in period:
                 field = section["fields"][period[role]]
                 field["role"] = role
-                field["labels"] = field["labels"] + [f"{subject} {qualifier}" for subject in period["subjects"]
+                field["labels"] = field["labels"] + [f"{word} {qualifier}" for word in period_words(period)
                                                      for qualifier in qualifiers[role]]
+
+
+def period_words(period: dict[str, Any]) -> list[str]:
+    """A period's labels and subjects: what may stand over both its dates."""
+    return period["labels"] + period["subjects"]
 
 
 def _token(token: str) -> str:

@@ -47,13 +47,14 @@ def _rules(page) -> tuple[list[Rule], list[Rule]]:
 
 def _group(words: list[dict], where: str, upright: Sequence[Rule] = (), across: Sequence[Rule] = ()) -> list[Line]:
     rows: list[list[dict]] = []
+    edges = (min((w["x0"] for w in words), default=0), max((w["x1"] for w in words), default=0))
     for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
         if rows and abs(rows[-1][0]["top"] - word["top"]) <= _SAME_LINE:
             rows[-1].append(word)
         else:
             rows.append([word])
-    return _join_wrapped_cells([_line(sorted(row, key=lambda w: w["x0"]), where, upright) for row in rows], across,
-                               upright)
+    return _join_wrapped_cells([_line(sorted(row, key=lambda w: w["x0"]), where, upright, edges) for row in rows],
+                               across, upright)
 
 
 def _ruled_apart(left: dict, right: dict, rules: Sequence[Rule]) -> bool:
@@ -127,8 +128,13 @@ def _in_one_ruled_row(above: Line, line: Line, across: Sequence[Rule], upright: 
 
 
 def _column(row: Line, box) -> int | None:
-    """The cell of the row that a box continues: the one starting where the box starts."""
-    return next((i for i, b in enumerate(row.bboxes) if b and abs(b[0] - box[0]) < 2), None)
+    """The cell of the row that a box continues: the one starting where the box starts, provided the box
+    ends before the row's next cell begins (text running under that cell is not this cell's)."""
+    for index, cell in enumerate(row.bboxes):
+        if cell and abs(cell[0] - box[0]) < 2:
+            following = [b[0] for b in row.bboxes if b and b[0] > cell[0] + 2]
+            return index if not following or box[2] < min(following) else None
+    return None
 
 
 def _merged_row(above: Line, line: Line) -> Line:
@@ -157,10 +163,11 @@ def _join(first: str, second: str) -> str:
 _CELL_RULE_HEIGHT = 200.0  # taller upright lines frame a page or a whole table, not one cell
 
 
-def _line(words: list[dict], where: str, rules: Sequence[Rule] = ()) -> Line:
+def _line(words: list[dict], where: str, rules: Sequence[Rule] = (), edges: tuple[float, float] = (0, 0)) -> Line:
     """Words into cells: a wide gap or a ruling line between two words parts them, unless the gaps are
-    the even spacing of a justified line, or both words stand in one ruled cell."""
-    justified = _evenly_spaced(words)
+    the even spacing of a justified line, or both words stand in one ruled cell. `edges` are the left
+    and right ends of the page's text."""
+    justified = _evenly_spaced(words, edges)
     cells: list[list[dict]] = [[words[0]]]
     for prev, word in zip(words, words[1:]):
         height = max(prev["bottom"] - prev["top"], 4.0)
@@ -177,14 +184,20 @@ def _line(words: list[dict], where: str, rules: Sequence[Rule] = ()) -> Line:
     )
 
 
-def _evenly_spaced(words: list[dict]) -> bool:
-    """A justified line of running text: three words or more, every gap the same (word spacing set to
-    fill the line) and no wider than a few characters; table columns leave wider, uneven gaps."""
+def _evenly_spaced(words: list[dict], edges: tuple[float, float]) -> bool:
+    """A justified line: three words or more, every gap the same (word spacing set to fill the line),
+    and either no wider than a few characters or the line filling the page's text from edge to edge
+    (a line ended by a line break in a justified paragraph: "Navn:  …  Kari  …  Nordmann"). Table
+    columns leave uneven gaps, or even ones that do not end at the text's right edge."""
     if len(words) < 3:
         return False
     gaps = [b["x0"] - a["x1"] for a, b in zip(words, words[1:])]
+    if max(gaps) - min(gaps) > max(0.6, 0.08 * max(gaps)):
+        return False
     height = max(w["bottom"] - w["top"] for w in words)
-    return max(gaps) - min(gaps) <= max(0.6, 0.08 * max(gaps)) and max(gaps) < 3 * height
+    slack = max(1.5, 0.01 * (edges[1] - edges[0]))  # letter spacing may carry a line's end a little further
+    edge_to_edge = abs(words[0]["x0"] - edges[0]) <= slack and abs(words[-1]["x1"] - edges[1]) <= slack
+    return max(gaps) < 3 * height or edge_to_edge
 
 
 def _in_one_cell(left: dict, right: dict, rules: Sequence[Rule]) -> bool:

@@ -71,9 +71,11 @@ def _kommune_fields(rng: random.Random, sub: Submission, with_orgnr: bool) -> li
     return pairs
 
 
-def field_layout(rng: random.Random) -> str:
-    """How label and value stand: a line, two cells, two pairs a row, or labels above values."""
-    return rng.choice(["lines", "table", "two-column", "above"] if v.wide() else ["lines", "table"])
+def field_layout(rng: random.Random, writer: object = None) -> str:
+    """How label and value stand: a line, two cells, two pairs a row, or labels above values; a justified
+    document types its fields as lines of one justified paragraph."""
+    layout = rng.choice(["lines", "table", "two-column", "above"] if v.wide() else ["lines", "table"])
+    return "lines" if getattr(writer, "justified", False) else layout
 
 
 def _signatures(rng: random.Random, pdf: Writer, sub: Submission, d: Doctor, style: str) -> None:
@@ -113,7 +115,7 @@ def fastlegeavtale(rng: random.Random, sub: Submission, d: Doctor, pdf: Writer) 
     position = _position(rng, d)
     pdf.heading("1 Avtaleparter")
     pdf.fields(_kommune_fields(rng, sub, d.shows_orgnr) + _doctor_fields(rng, sub, d, style, position), False,
-               field_layout(rng))
+               field_layout(rng, pdf))
     pdf.heading("2 Praksis og liste")
     pdf.para(f"Legen driver praksis ved {sub.kommune.name.replace(' kommune', '')} legesenter med en "
              f"listelengde på {rng.randrange(600, 1400, 50)} personer.")
@@ -150,12 +152,12 @@ def alis_avtale(rng: random.Random, sub: Submission, d: Doctor, pdf: Writer) -> 
     workplace = f"{sub.kommune.name.replace(' kommune', '')} legesenter"
     pdf.table([head, [d.name, d.hpr, workplace, position[1]]], header=True, widths=[40, 42, 40, 43])
     rest = _doctor_fields(rng, sub, d, style, position)[3:]
-    pdf.fields(rest, False, field_layout(rng))
+    pdf.fields(rest, False, field_layout(rng, pdf))
     if d.agency_statement is not None and v.wide() and rng.random() < 0.4:
         unicode_boxes = isinstance(pdf, (DocxBuilder, OdtBuilder)) or getattr(pdf, "font", "") == "DejaVuSans"
         answer = v.yes_no(rng, d.agency_statement, rng.choice(AGENCIES), unicode_boxes)
         pdf.fields([(rng.choice(["Ansatt via vikarbyrå:", "Vikarbyrå:", "ANSATT GJENNOM VIKARBYRÅ"]), answer)],
-                   False, field_layout(rng))
+                   False, field_layout(rng, pdf))
     elif d.agency_statement is True:
         pdf.para(f"Legen er ansatt gjennom vikarbyrå ({rng.choice(AGENCIES)}) og leies inn til kommunen.")
     elif d.agency_statement is False:

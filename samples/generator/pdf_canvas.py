@@ -120,6 +120,20 @@ class CanvasPdfBuilder(FieldLayouts):
             self._draw(line, _MARGIN, self.y, font, size, spread)
         self.y -= after
 
+    def field_lines(self, lines: list[str]) -> None:
+        """Justified, the field lines are one paragraph broken by line breaks (typed with Shift+Enter in
+        Word): every line but the last is spread across the full width, a few words far apart."""
+        if not self.justified:
+            super().field_lines(lines)
+            return
+        width = _WIDTH - 2 * _MARGIN
+        broken = [part for line in lines for part in self._lines(line, width, "Helvetica", _BODY)]
+        for number, line in enumerate(broken, start=1):
+            self._room(_LEADING)
+            self.y -= _LEADING
+            self._draw(line, _MARGIN, self.y, "Helvetica", _BODY, width if number < len(broken) else 0)
+        self.y -= 4
+
     def title(self, text: str) -> None:
         self._block(text, "Helvetica-Bold", 15, 19, 0, 8)
 
