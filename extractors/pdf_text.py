@@ -47,14 +47,24 @@ def _rules(page) -> tuple[list[Rule], list[Rule]]:
 
 def _group(words: list[dict], where: str, upright: Sequence[Rule] = (), across: Sequence[Rule] = ()) -> list[Line]:
     rows: list[list[dict]] = []
-    edges = (min((w["x0"] for w in words), default=0), max((w["x1"] for w in words), default=0))
     for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
         if rows and abs(rows[-1][0]["top"] - word["top"]) <= _SAME_LINE:
             rows[-1].append(word)
         else:
             rows.append([word])
+    edges = _text_edges(rows)
     return _join_wrapped_cells([_line(sorted(row, key=lambda w: w["x0"]), where, upright, edges) for row in rows],
                                across, upright)
+
+
+def _text_edges(rows: list[list[dict]]) -> tuple[float, float]:
+    """Where the page's text starts and ends: the leftmost word, and the rightmost end that two lines
+    or more share (the right edge of justified text; one line running past it does not move it)."""
+    if not rows:
+        return 0.0, 0.0
+    ends = [round(max(w["x1"] for w in row)) for row in rows]
+    shared = [end for end in ends if sum(abs(end - other) <= 1 for other in ends) >= 2]
+    return min(w["x0"] for row in rows for w in row), float(max(shared or ends))
 
 
 def _ruled_apart(left: dict, right: dict, rules: Sequence[Rule]) -> bool:
@@ -185,11 +195,12 @@ def _line(words: list[dict], where: str, rules: Sequence[Rule] = (), edges: tupl
 
 
 def _evenly_spaced(words: list[dict], edges: tuple[float, float]) -> bool:
-    """A justified line: three words or more, every gap the same (word spacing set to fill the line),
-    and either no wider than a few characters or the line filling the page's text from edge to edge
-    (a line ended by a line break in a justified paragraph: "Navn:  …  Kari  …  Nordmann"). Table
-    columns leave uneven gaps, or even ones that do not end at the text's right edge."""
-    if len(words) < 3:
+    """A justified line: every gap the same (word spacing set to fill the line), and either the line
+    fills the page's text from edge to edge (a line ended by a line break in a justified paragraph:
+    "Navn:  …  Kari  …  Nordmann", "Stillingsandel  …  100 %") or it has three words or more and no
+    gap wider than a few characters. Table columns leave uneven gaps, or even ones that do not end at
+    the text's right edge."""
+    if len(words) < 2:
         return False
     gaps = [b["x0"] - a["x1"] for a, b in zip(words, words[1:])]
     if max(gaps) - min(gaps) > max(0.6, 0.08 * max(gaps)):
@@ -197,7 +208,7 @@ def _evenly_spaced(words: list[dict], edges: tuple[float, float]) -> bool:
     height = max(w["bottom"] - w["top"] for w in words)
     slack = max(1.5, 0.01 * (edges[1] - edges[0]))  # letter spacing may carry a line's end a little further
     edge_to_edge = abs(words[0]["x0"] - edges[0]) <= slack and abs(words[-1]["x1"] - edges[1]) <= slack
-    return max(gaps) < 3 * height or edge_to_edge
+    return edge_to_edge or (len(words) >= 3 and max(gaps) < 3 * height)
 
 
 def _in_one_cell(left: dict, right: dict, rules: Sequence[Rule]) -> bool:
