@@ -147,7 +147,7 @@ def test_budget_sums_are_formulas_in_some_files(run30):
     formulas = 0
     for files in _entries(run30).values():
         for name, data in files.items():
-            if name.endswith(".xlsx"):
+            if name.endswith(".xlsx") and not name.startswith("~$"):  # an Office lock file is no workbook
                 ws = load_workbook(io.BytesIO(data)).worksheets[0]
                 formulas += any(str(c.value).startswith("=") for row in ws.iter_rows() for c in row)
     assert formulas > 0
