@@ -326,8 +326,8 @@ class FieldFinder:
         for index, line in enumerate(self.lines):
             for cell_index, cell in enumerate(line.cells):
                 match = pattern.match(cell) if at_start else pattern.search(cell)
-                if not match or (at_start and self._longer_label(cell, match)):
-                    continue
+                if not match or self._longer_label(cell, match):
+                    continue  # the words belong to another, longer label ("Avtalens startdato" is not "Startdato")
                 colon = ":" in match.group(0)
                 same_cell = bool(cell[match.end():].strip())
                 if parse.loose and not colon and (not at_start or (same_cell and _generic(label))):
@@ -385,9 +385,10 @@ class FieldFinder:
         return len(words) <= 6 and not re.search(r"[\d.!?;]", after.rstrip(" :"))
 
     def _longer_label(self, cell: str, match: re.Match[str]) -> bool:
-        """The cell starts with a longer known label ("Navn på veileder" is not the label "Navn")."""
+        """The match is part of a longer known label that starts the cell ("Navn på veileder" is not the
+        label "Navn", "Avtalens startdato" not "Startdato")."""
         longest = self._start.match(cell) if self._start is not None else None
-        return longest is not None and longest.end() > match.end() and \
+        return longest is not None and match.end() <= longest.end() and \
             longest.group(0).strip(" :.") != match.group(0).strip(" :.")
 
     def _is_label(self, text: str) -> bool:

@@ -143,6 +143,14 @@ def test_an_end_qualifier_never_makes_a_start_date(tmp_path):
     assert (record.employment_start.found, record.employment_end.value) == (False, date(2024, 8, 31))
 
 
+def test_a_date_label_inside_a_longer_label_of_another_field_is_not_that_label(tmp_path):
+    builder = PdfBuilder()
+    builder.title("ALIS-avtale")
+    builder.fields([("HPR-nr.:", "1234567"), ("Avtalens startdato:", "01.03.2024")], False, "table")
+    record = read_attachment(_pdf(tmp_path, builder)).agreement
+    assert (record.employment_start.found, record.effective_from.value) == (False, date(2024, 3, 1))
+
+
 # --- positions ----------------------------------------------------------------------------------------
 
 def test_a_position_described_under_its_own_label_decides_over_positions_named_in_passing(tmp_path):
