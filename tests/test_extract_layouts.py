@@ -80,21 +80,23 @@ def _pdf(tmp_path, builder, name: str = "dok.pdf"):
     return path
 
 
+def _fields_read(tmp_path, pairs: list[tuple[str, str]], layout: str = "table"):
+    """An ALIS-avtale holding an HPR number and these label/value pairs, as the agreement read from it."""
+    builder = PdfBuilder()
+    builder.title("ALIS-avtale")
+    builder.fields([("HPR-nr.:", "1234567"), *pairs], False, layout)
+    return read_attachment(_pdf(tmp_path, builder)).agreement
+
+
 # --- dates ---------------------------------------------------------------------------------------
 
 def test_a_month_named_without_a_day_is_its_first_day_and_graded_low(tmp_path):
-    builder = PdfBuilder()
-    builder.title("ALIS-avtale")
-    builder.fields([("HPR-nr.:", "1234567"), ("Tiltredelse:", "mars 2024")], False, "table")
-    record = read_attachment(_pdf(tmp_path, builder)).agreement
+    record = _fields_read(tmp_path, [("Tiltredelse:", "mars 2024")])
     assert (record.employment_start.value, record.employment_start.grade) == (date(2024, 3, 1), Grade.low)
 
 
 def test_an_inclusive_end_given_as_a_month_is_the_months_last_day(tmp_path):
-    builder = PdfBuilder()
-    builder.title("ALIS-avtale")
-    builder.fields([("HPR-nr.:", "1234567"), ("Vikariat t.o.m.:", "juni 2024")], False, "lines")
-    assert read_attachment(_pdf(tmp_path, builder)).agreement.employment_end.value == date(2024, 6, 30)
+    assert _fields_read(tmp_path, [("Vikariat t.o.m.:", "juni 2024")], "lines").employment_end.value == date(2024, 6, 30)
 
 
 # --- start and end labels --------------------------------------------------------------------------
@@ -110,44 +112,29 @@ def test_vikariat_agreements_under_inclusive_start_and_end_labels_are_read(tmp_p
                     "SLUTTDATO T.O.M.")],
 ])
 def test_an_end_date_under_an_inclusive_label_is_read_inline_and_in_table_cells(tmp_path, layout, label):
-    builder = PdfBuilder()
-    builder.title("ALIS-avtale")
-    builder.fields([("HPR-nr.:", "1234567"), ("Tiltredelse:", "01.09.2023"), (label, "31.08.2024")], False, layout)
-    record = read_attachment(_pdf(tmp_path, builder)).agreement
+    record = _fields_read(tmp_path, [("Tiltredelse:", "01.09.2023"), (label, "31.08.2024")], layout)
     assert (record.employment_start.value, record.employment_end.value) == (date(2023, 9, 1), date(2024, 8, 31))
 
 
 @pytest.mark.parametrize("label", ["Tiltredelse f.o.m.", "Ansatt fra og med:"])
 def test_a_start_date_under_an_inclusive_label_is_read(tmp_path, label):
-    builder = PdfBuilder()
-    builder.title("ALIS-avtale")
-    builder.fields([("HPR-nr.:", "1234567"), (label, "1. sept. 2023")], False, "table")
-    assert read_attachment(_pdf(tmp_path, builder)).agreement.employment_start.value == date(2023, 9, 1)
+    assert _fields_read(tmp_path, [(label, "1. sept. 2023")], "table").employment_start.value == date(2023, 9, 1)
 
 
 @pytest.mark.parametrize("value", ["01.09.2023 – 31.08.2024", "f.o.m. 01.09.2023 t.o.m. 31.08.2024",
                                    "fra og med 1. september 2023 til og med 31. august 2024"])
 def test_one_period_label_over_both_dates_gives_start_and_end(tmp_path, value):
-    builder = PdfBuilder()
-    builder.title("ALIS-avtale")
-    builder.fields([("HPR-nr.:", "1234567"), ("Periode:", value)], False, "lines")
-    record = read_attachment(_pdf(tmp_path, builder)).agreement
+    record = _fields_read(tmp_path, [("Periode:", value)], "lines")
     assert (record.employment_start.value, record.employment_end.value) == (date(2023, 9, 1), date(2024, 8, 31))
 
 
 def test_an_end_qualifier_never_makes_a_start_date(tmp_path):
-    builder = PdfBuilder()
-    builder.title("ALIS-avtale")
-    builder.fields([("HPR-nr.:", "1234567"), ("Ansatt t.o.m.:", "31.08.2024")], False, "table")
-    record = read_attachment(_pdf(tmp_path, builder)).agreement
+    record = _fields_read(tmp_path, [("Ansatt t.o.m.:", "31.08.2024")], "table")
     assert (record.employment_start.found, record.employment_end.value) == (False, date(2024, 8, 31))
 
 
 def test_a_date_label_inside_a_longer_label_of_another_field_is_not_that_label(tmp_path):
-    builder = PdfBuilder()
-    builder.title("ALIS-avtale")
-    builder.fields([("HPR-nr.:", "1234567"), ("Avtalens startdato:", "01.03.2024")], False, "table")
-    record = read_attachment(_pdf(tmp_path, builder)).agreement
+    record = _fields_read(tmp_path, [("Avtalens startdato:", "01.03.2024")], "table")
     assert (record.employment_start.found, record.effective_from.value) == (False, date(2024, 3, 1))
 
 
