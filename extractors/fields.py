@@ -388,8 +388,10 @@ class FieldFinder:
         """The match is part of a longer known label that starts the cell ("Navn på veileder" is not the
         label "Navn", "Avtalens startdato" not "Startdato")."""
         longest = self._start.match(cell) if self._start is not None else None
-        return longest is not None and match.end() <= longest.end() and \
-            longest.group(0).strip(" :.") != match.group(0).strip(" :.")
+        if longest is None or match.end() > longest.end() or longest.group(0).strip(" :.") == match.group(0).strip(" :."):
+            return False
+        role, rest = leading_qualifier(cell[match.end():longest.end()])
+        return not (role and not rest.strip(" :."))  # "Vikariat" + "fra" is the same label with its qualifier
 
     def _is_label(self, text: str) -> bool:
         return self._start is not None and self._start.match(text) is not None

@@ -121,10 +121,12 @@ def test_a_start_date_under_an_inclusive_label_is_read(tmp_path, label):
     assert _fields_read(tmp_path, [(label, "1. sept. 2023")], "table").employment_start.value == date(2023, 9, 1)
 
 
-@pytest.mark.parametrize("value", ["01.09.2023 – 31.08.2024", "f.o.m. 01.09.2023 t.o.m. 31.08.2024",
-                                   "fra og med 1. september 2023 til og med 31. august 2024"])
-def test_one_period_label_over_both_dates_gives_start_and_end(tmp_path, value):
-    record = _fields_read(tmp_path, [("Periode:", value)], "lines")
+@pytest.mark.parametrize("label, value", [("Periode:", "01.09.2023 – 31.08.2024"),
+                                          ("Periode:", "f.o.m. 01.09.2023 t.o.m. 31.08.2024"),
+                                          ("Vikariatet varer", "fra og med 1. september 2023 til og med 31. august 2024"),
+                                          ("Vikariat", "fra 01.09.2023 til 31.08.2024")])
+def test_one_period_label_over_both_dates_gives_start_and_end(tmp_path, label, value):
+    record = _fields_read(tmp_path, [(label, value)], "lines")
     assert (record.employment_start.value, record.employment_end.value) == (date(2023, 9, 1), date(2024, 8, 31))
 
 
