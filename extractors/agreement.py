@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from extractors.fields import FieldFinder, Hit, Line, ValueParser, aligned, parse_period, value_parser
+from extractors.fields import FieldFinder, Hit, Line, ValueParser, aligned, value_parser
+from extractors.periods import parse_period
 from extractors.labels import by_length, label_inside, period_words, tables
 from extractors.models import AgreementRecord, Evidence, Extracted, Grade
 from extractors.values import clean_text, find_dates, parse_position

@@ -9,9 +9,8 @@ particular template.
 """
 from __future__ import annotations
 
-import calendar
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -19,7 +18,8 @@ from typing import Any, Callable
 
 from extractors.labels import by_length, label_at_start, label_inside, tables
 from extractors.models import Evidence, Extracted, Grade, Route
-from extractors.values import FoundDate, clean_text, dates_in, find_date, parse_hpr, parse_percent, parse_position
+from extractors.periods import dated_parser, leading_qualifier
+from extractors.values import clean_text, find_date, parse_hpr, parse_percent, parse_position
 
 BBox = tuple[float, float, float, float]
 
@@ -103,89 +103,6 @@ def _parse_date(text: str) -> tuple[date, str] | None:
     return find_date(clean_text(text))
 
 
-@lru_cache(maxsize=1)
-def _qualifiers() -> dict[str, re.Pattern[str]]:
-    """Each role's date qualifiers (labels.yaml date_qualifiers) as one pattern of whole words."""
-    return {role: re.compile("|".join(label_inside(w).pattern for w in by_length(words)), re.IGNORECASE)
-            for role, words in tables()["date_qualifiers"].items()}
-
-
-def leading_qualifier(text: str) -> tuple[str | None, str]:
-    """The role of a qualifier that opens the text ("t.o.m.", "(f.o.m.)") and the text after it."""
-    for role, pattern in _qualifiers().items():
-        match = pattern.match(text.lstrip(" (:"))
-        if match:
-            return role, text.lstrip(" (:")[match.end():].lstrip(" ):")
-    return None, text
-
-
-def _qualifier_before(before: str) -> str | None:
-    """The role of the qualifier that stands right before a date ("til og med 31.08.2024")."""
-    best: tuple[int, str] | None = None
-    for role, pattern in _qualifiers().items():
-        for match in pattern.finditer(before):
-            if before[match.end():].strip(" :(").lower() in ("", "den") and (best is None or match.start() > best[0]):
-                best = (match.start(), role)
-    return best[1] if best else None
-
-
-def _month_end(found: FoundDate) -> FoundDate:
-    """A month named alone as the end of a period stands for its last day ("t.o.m. mars 2024")."""
-    if not found.month_only:
-        return found
-    day = calendar.monthrange(found.value.year, found.value.month)[1]
-    return replace(found, value=found.value.replace(day=day))
-
-
-def dated(text: str) -> list[tuple[FoundDate, str | None]]:
-    """Each date of a text with the end of a period its qualifier makes it: "start", "end" or None.
-    A dash between two dates ("01.09.2023 – 31.08.2024") makes the second the end."""
-    out: list[tuple[FoundDate, str | None]] = []
-    previous = 0
-    for found in dates_in(text, month_day="first"):
-        before = text[previous:found.start]
-        role = "end" if out and re.fullmatch(r"\s*[–—-]\s*", before) else _qualifier_before(before)
-        out.append((_month_end(found) if role == "end" else found, role))
-        previous = found.end
-    return out
-
-
-def _pick(dates: list[tuple[FoundDate, str | None]], role: str) -> FoundDate | None:
-    """The date for one end of a period: the one qualified so, else the first without a qualifier."""
-    for found, qualified in dates:
-        if qualified == role:
-            return found
-    for found, qualified in dates:
-        if qualified is None:
-            return _month_end(found) if role == "end" else found
-    return None
-
-
-def _dated_parser(role: str) -> Callable[[str], tuple[date, str, bool] | None]:
-    """A start or end date; a month without a day is read (its first or last day) but graded weak."""
-    def parse(text: str) -> tuple[date, str, bool] | None:
-        found = _pick(dated(clean_text(text)), role)
-        return (found.value, found.raw, found.month_only) if found else None
-
-    return parse
-
-
-def parse_period(text: str) -> tuple[tuple[FoundDate | None, FoundDate | None], str] | None:
-    """Both ends of a period under one label: two dates, or dates that their qualifiers place."""
-    dates = dated(clean_text(text))
-    if not dates:
-        return None
-    start = next((f for f, role in dates if role == "start"), None)
-    end = next((f for f, role in dates if role == "end"), None)
-    if start is None and dates[0][1] is None and (end is not None or len(dates) > 1):
-        start = dates[0][0]
-    if end is None and len(dates) > 1 and dates[1][1] is None and start is dates[0][0]:
-        end = _month_end(dates[1][0])
-    if start is None and end is None:
-        return None
-    return (start, end), clean_text(text)
-
-
 def _parse_percent(text: str) -> tuple[Decimal, str] | None:
     match = re.search(r"\d+(?:[.,]\d+)?\s*(?:%|prosent)?", text)
     if not match:
@@ -266,7 +183,7 @@ _PARSERS: dict[str, Callable[[str], tuple[Any, str] | None]] = {
 def value_parser(spec: dict[str, Any]) -> ValueParser:
     kind = spec.get("value", "text")
     if kind == "date" and spec.get("role"):
-        return ValueParser(_dated_parser(spec["role"]), role=spec["role"])
+        return ValueParser(dated_parser(spec["role"]), role=spec["role"])
     if kind in _PARSERS:
         return ValueParser(_PARSERS[kind])
     return ValueParser(_parse_text(spec.get("pattern")), loose=not spec.get("pattern"))
