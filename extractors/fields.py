@@ -147,7 +147,7 @@ def _answers() -> _Answers:
 
 
 def _parse_bool(text: str) -> tuple[bool, str] | None:
-    text = clean_text(text)
+    text = _without_leaders(clean_text(text))
     answers = _answers()
     ticked = (answers.ticked_before if _BOX.match(text) else answers.ticked_after).search(text)
     if ticked:
@@ -266,7 +266,7 @@ class FieldFinder:
         tail = rest.strip() and not _PLACEHOLDER.match(rest)
         if tail and not self._label_tail(rest, parse):
             return None  # the label has a value of another kind: not this field
-        if self._is_header_row(line):
+        if self._is_header_row(line) or self._all_labels(line):
             return self._value_below(index, cell_index, parse, grade)
         for next_index in range(cell_index + 1, len(line.cells)):
             text = line.cells[next_index]
@@ -320,6 +320,12 @@ class FieldFinder:
             return False
         rest = re.sub(r"\([^)]*\)", "", text[match.end():])
         return not leading_qualifier(rest)[1].strip(" :.")
+
+    def _all_labels(self, line: Line) -> bool:
+        """Every cell of a row of two or more starts with a label, some followed by more words
+        ("Stilling i prosent | Tiltredelse i stillingen"): a header row too, its values below."""
+        filled = [c for c in line.cells if c.strip()]
+        return len(filled) >= 2 and all(self._is_label(c) for c in filled)
 
     def _is_header_row(self, line: Line) -> bool:
         """A row of labels whose values stand in the row below, column by column; a row that
