@@ -135,6 +135,11 @@ def test_an_end_qualifier_never_makes_a_start_date(tmp_path):
     assert (record.employment_start.found, record.employment_end.value) == (False, date(2024, 8, 31))
 
 
+def test_a_header_row_whose_labels_run_on_holds_its_values_below(tmp_path):
+    record = _fields_read(tmp_path, [("Stillingsandel", "100 %"), ("Tiltredelse i stillingen", "07.09.23")], "above")
+    assert (str(record.position_percent.value), record.employment_start.value) == ("100", date(2023, 9, 7))
+
+
 def test_a_date_label_inside_a_longer_label_of_another_field_is_not_that_label(tmp_path):
     record = _fields_read(tmp_path, [("Avtalens startdato:", "01.03.2024")], "table")
     assert (record.employment_start.found, record.effective_from.value) == (False, date(2024, 3, 1))
