@@ -4,6 +4,7 @@
     python bench/accuracy.py --count 50 --seed 7 --narrow  # only the DOCUMENTS.md examples
     python bench/accuracy.py --inbox samples/inbox      # an inbox that has .truth/ beside it
     python bench/accuracy.py --count 40 --seed 3 --scans 1 --dpi 200   # every agreement a scan or photo
+    python bench/accuracy.py --count 50 --seed 1 --layout odt   # one layout of real files on every file it fits
 
 Generates submissions into a temporary folder (or reads --inbox), runs
 extractors.read_attachment on every attachment (zips unpacked first) and
@@ -39,6 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from samples.generator import SCAN_SHARE, generate  # noqa: E402
+from samples.generator.variation import LAYOUTS, force  # noqa: E402
 
 MONEY_FIELDS = {"position_percent", "total_cost", "cofunding", "requested", "absence_hours", "absence_rate",
                 "supervision_hours", "supervision_rate", "learning_costs", "total", "facilitation",
@@ -314,6 +316,8 @@ def main(argv: list[str] | None = None) -> int:
     width.add_argument("--wide", dest="wide", action="store_true", default=True,
                        help="the generator's widest variation (default)")
     width.add_argument("--narrow", dest="wide", action="store_false", help="only the DOCUMENTS.md examples")
+    parser.add_argument("--layout", action="append", default=[], choices=LAYOUTS,
+                        help="draw this layout wherever it fits (repeatable)")
     args = parser.parse_args(argv)
     try:
         from extractors import read_attachment
@@ -326,7 +330,11 @@ def main(argv: list[str] | None = None) -> int:
         report_ocr(ocr)
         return 0
     with tempfile.TemporaryDirectory() as tmp:
-        generate(Path(tmp), args.count, args.seed, wide=args.wide, scans=args.scans, scan_dpi=args.dpi)
+        force(*args.layout)
+        try:
+            generate(Path(tmp), args.count, args.seed, wide=args.wide, scans=args.scans, scan_dpi=args.dpi)
+        finally:
+            force()
         report(*evaluate(Path(tmp), read_attachment, ocr), worst=args.worst)
         report_ocr(ocr)
     return 0

@@ -162,21 +162,42 @@ def _read_ole(path: Path, attachment: Attachment) -> Attachment:
 
 
 def _read_pdf(path: Path, attachment: Attachment) -> Attachment:
-    """The text layer, and OCR for the pages that are only a picture: all of a scan, or the signed
-    page scanned into an otherwise typed file."""
-    lines, pages = pdf_lines(path)
-    if _characters(lines) < _MIN_TEXT_CHARS:
-        scanned = list(range(1, pages + 1))
-    else:
-        with_text = {line.where for line in lines}
-        scanned = [n for n in ocr.image_only_pages(path) if f"s. {n}" not in with_text] if len(with_text) < pages else []
-    if scanned:
-        read = ocr.read_pdf_pages(path, scanned)
+    """The kind from the first pages; the rest is read only for an agreement or a plan, up to a cap
+    (flagged "pages-capped"), so a report of hundreds of pages costs what its first pages cost.
+    Pages that are only a picture are read by OCR: all of a scan, or the signed page scanned into an
+    otherwise typed file."""
+    first = LIMITS.pdf_classify_pages
+    lines, pages, read = _pdf_pages(path, 1, first, ocr.OcrPages())
+    if _characters(lines) >= _MIN_TEXT_CHARS:
+        kind, _reason = classify_text("pdf", [line.text for line in lines])
+        if kind in ("agreement", "training_plan") and pages > first:
+            more, _pages, read = _pdf_pages(path, first + 1, LIMITS.pdf_read_pages, read)
+            lines += more
+            if pages > LIMITS.pdf_read_pages:
+                attachment.flags.append("pages-capped")
+    if read.read or read.skipped:
         _note_ocr(attachment, read)
-        lines = sorted(lines + read.lines, key=_page_number)  # stable: each page's lines keep their order
     if _characters(lines) < _MIN_TEXT_CHARS:
         return _unreadable(attachment, problem("no-text-layer"), "pdf")
     return _with_ocr_note(_read_text_document("pdf", lines, attachment))
+
+
+def _pdf_pages(path: Path, first: int, last: int, read: ocr.OcrPages) -> tuple[list[Line], int, ocr.OcrPages]:
+    """Pages `first` to `last`: the text layer, and OCR of those that are only a picture (all of them
+    when the range holds next to no text), added to what OCR read before."""
+    lines, pages = pdf_lines(path, first=first, last=last)
+    wanted = range(first, min(last, pages) + 1)
+    with_text = {line.where for line in lines}
+    if _characters(lines) < _MIN_TEXT_CHARS:
+        scanned = list(wanted)
+    elif len(with_text) < len(wanted):
+        scanned = [n for n in ocr.image_only_pages(path) if n in wanted and f"s. {n}" not in with_text]
+    else:
+        scanned = []
+    if not scanned:
+        return lines, pages, read
+    more = ocr.read_pdf_pages(path, scanned, already_read=len(read.read))
+    return sorted(lines + more.lines, key=_page_number), pages, read.merged(more)
 
 
 def _read_image(path: Path, attachment: Attachment) -> Attachment:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from extractors.fields import FieldFinder, Hit, Line, aligned, value_parser
-from extractors.labels import by_length, label_inside, tables
+from extractors.fields import FieldFinder, Hit, Line, ValueParser, aligned, value_parser
+from extractors.periods import parse_period
+from extractors.labels import by_length, label_inside, period_words, tables
 from extractors.models import AgreementRecord, Evidence, Extracted, Grade
 from extractors.values import clean_text, find_dates, parse_position
 
@@ -24,6 +25,7 @@ def all_labels() -> list[str]:
     fields = _spec()["fields"]
     sig = _spec()["signatures"]
     return [label for f in fields.values() for label in f["labels"]] + \
+        [label for period in _spec()["periods"] for label in period["labels"]] + \
         sig["municipality_date_labels"] + sig["doctor_date_labels"] + _spec()["other_labels"]
 
 
@@ -45,6 +47,8 @@ def read_agreement(lines: list[Line], file: str) -> AgreementRecord:
     finder.fill(record, ("doctor_name", "position", "position_percent", "employment_start", "employment_end"),
                 fields, file, near=anchor)
     finder.fill(record, ("municipality_name", "municipality_org_number", "effective_from"), fields, file)
+    for period in spec["periods"]:
+        _fill_from_period(finder, record, period, file, anchor)
     if record.municipality_org_number.value:
         record.municipality_org_number.value = re.sub(r"\s", "", record.municipality_org_number.value)
     if not record.municipality_name.found:
@@ -70,6 +74,23 @@ def _template(text: str) -> str:
     return "unknown"
 
 
+def _fill_from_period(finder: FieldFinder, record: AgreementRecord, period: dict[str, Any], file: str,
+                      anchor: int | None) -> None:
+    """Start and end still missing, read from one label over both ("Periode: 01.09.2023 – 31.08.2024",
+    "Vikariatet varer fra 1.9.2023 til 31.8.2024")."""
+    names = [period.get(role) for role in ("start", "end")]
+    if all(name is None or getattr(record, name).found for name in names):
+        return
+    hit = finder.find(period_words(period), ValueParser(parse_period), near=anchor)
+    if hit is None:
+        return
+    for name, found in zip(names, hit.value):
+        if name and found is not None and not getattr(record, name).found:
+            setattr(record, name, Extracted(
+                value=found.value, grade=Grade.low if found.month_only else hit.grade,
+                evidence=hit.line.evidence(file, hit.cell_index, found.raw, hit.route)))
+
+
 _KOMMUNE = re.compile(r"\b([A-ZÆØÅ][\wæøåÆØÅ\-]+(?:[ \-][A-ZÆØÅ][\wæøåÆØÅ\-]+)*\s+kommune)\b")
 
 
@@ -88,17 +109,22 @@ _ALTERNATIVES = re.compile(r"\w+/\w+/\w+")  # "stilling/fastlegeavtale/vikaravta
 
 
 def _position_in_text(lines: list[Line], file: str) -> Extracted:
-    """Weaker route: a sentence naming the position ("Legen er selvstendig næringsdrivende")."""
+    """Weaker route: a sentence naming the position ("Legen er selvstendig næringsdrivende"), only when
+    every such sentence names the same one: a body that names several ("inntak av vikar") decides nothing."""
+    found: list[tuple[str, Line]] = []
     for line in lines:
         text = line.text
-        if re.search(r"vikar\s*ved|vikarbyrå|bemanningsbyrå", text, re.IGNORECASE):
+        if re.search(r"vikar\s*ved|\bav\s+vikar|vikarbyrå|bemanningsbyrå", text, re.IGNORECASE):
             continue
         if re.search(r"\b(lege|legen|fastlege|alis|stilling)\b", text, re.IGNORECASE):
             position = parse_position(text)
             if position and position != "annen" and not _ALTERNATIVES.search(text):
-                return Extracted(value=position, grade=Grade.low,
-                                 evidence=line.evidence(file, None, clean_text(text)[:120], "running-text"))
-    return Extracted()
+                found.append((position, line))
+    if not found or len({position for position, _ in found}) > 1:
+        return Extracted()
+    position, line = found[0]
+    return Extracted(value=position, grade=Grade.low,
+                     evidence=line.evidence(file, None, clean_text(line.text)[:120], "running-text"))
 
 
 _AGENCY = re.compile(r"vikarbyrå|bemanningsbyrå|bemanningsforetak", re.IGNORECASE)

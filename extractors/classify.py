@@ -96,20 +96,29 @@ def _found(words: list[str], text: str) -> list[str]:
     return [w for w in words if label_inside(w).search(text)]
 
 
+def _is_heading(line: str, most_words: int) -> bool:
+    """A title line: short, not a sentence (no full stop or comma at its end), not a wrapped sentence's
+    continuation (lower case). A running-text line right under a heading never counts as a title."""
+    text = line.strip()
+    return bool(text) and len(text.split()) <= most_words and text[-1] not in ".,;!?" and not text[0].islower()
+
+
 def classify_text(fmt: Format, lines: list[str]) -> tuple[str, str]:
-    """The kind of a text document (PDF, Word) and why: its title, or two of its signals."""
+    """The kind of a text document (PDF, Word) and why: a heading naming it, or two of its signals,
+    more than any other kind shows. Letters and advertisements have signals of their own (kind
+    other), and a letter headed "Oversendelse av ALIS-avtale" is still a letter."""
     spec = tables()["classify"]
     label = format_name(fmt)
-    title = "\n".join(lines[: spec["title_lines"]])
     text = "\n".join(lines)
+    signals = {kind: _found(spec[kind]["signals"], text) for kind in ("training_plan", "agreement", "other")}
+    best, runner_up = sorted(signals, key=lambda k: len(signals[k]), reverse=True)[:2]
+    clear = len(signals[best]) >= 2 and len(signals[best]) > len(signals[runner_up])
+    headings = [line for line in lines[: spec["title_lines"]] if _is_heading(line, spec["title_words"])]
     for kind in ("training_plan", "agreement"):
-        named = _found(spec[kind]["title"], title)
-        if named:
+        named = _found(spec[kind]["title"], "\n".join(headings))
+        if named and not (clear and best == "other"):
             return kind, f"{label} med tittelen «{named[0]}»"
-    signals = {kind: _found(spec[kind]["signals"], text) for kind in ("training_plan", "agreement")}
-    ranked = sorted(signals, key=lambda k: len(signals[k]), reverse=True)
-    best, runner_up = ranked
-    if len(signals[best]) >= 2 and len(signals[best]) > len(signals[runner_up]):
+    if clear:
         return best, f"{label} med teksten {_quoted(signals[best][:2])}"
     return "other", f"{label} uten kjennetegn på avtale, utdanningsplan eller budsjett"
 

@@ -18,6 +18,7 @@ from typing import Any, Callable
 
 from extractors.labels import by_length, label_at_start, label_inside, tables
 from extractors.models import Evidence, Extracted, Grade, Route
+from extractors.periods import dated_parser, leading_qualifier
 from extractors.values import clean_text, find_date, parse_hpr, parse_percent, parse_position
 
 BBox = tuple[float, float, float, float]
@@ -165,7 +166,7 @@ def _answers() -> _Answers:
 
 
 def _parse_bool(text: str) -> tuple[bool, str] | None:
-    text = clean_text(text)
+    text = _without_leaders(clean_text(text))
     answers = _answers()
     ticked = (answers.ticked_before if _BOX.match(text) else answers.ticked_after).search(text)
     if ticked:
@@ -181,10 +182,12 @@ def _parse_bool(text: str) -> tuple[bool, str] | None:
 
 @dataclass
 class ValueParser:
-    """How a field's value is read; a loose kind (free text, names) needs a clear label."""
+    """How a field's value is read; a loose kind (free text, names) needs a clear label; a date field
+    with a `role` is one end of a period ("start" or "end") and reads the qualifiers."""
 
-    parse: Callable[[str], tuple[Any, str] | None]
+    parse: Callable[[str], tuple[Any, ...] | None]
     loose: bool = False
+    role: str = ""
 
     def __call__(self, text: str) -> tuple[Any, str] | None:
         return self.parse(text)
@@ -198,6 +201,8 @@ _PARSERS: dict[str, Callable[[str], tuple[Any, str] | None]] = {
 
 def value_parser(spec: dict[str, Any]) -> ValueParser:
     kind = spec.get("value", "text")
+    if kind == "date" and spec.get("role"):
+        return ValueParser(dated_parser(spec["role"]), role=spec["role"])
     if kind in _PARSERS:
         return ValueParser(_PARSERS[kind])
     return ValueParser(_parse_text(spec.get("pattern")), loose=not spec.get("pattern"))
@@ -257,8 +262,8 @@ class FieldFinder:
         for index, line in enumerate(self.lines):
             for cell_index, cell in enumerate(line.cells):
                 match = pattern.match(cell) if at_start else pattern.search(cell)
-                if not match:
-                    continue
+                if not match or self._longer_label(cell, match):
+                    continue  # the words belong to another, longer label ("Avtalens startdato" is not "Startdato")
                 colon = ":" in match.group(0)
                 same_cell = bool(cell[match.end():].strip())
                 if parse.loose and not colon and (not at_start or (same_cell and _generic(label))):
@@ -270,42 +275,74 @@ class FieldFinder:
         return found
 
     def _value_after(self, index: int, cell_index: int, offset: int, parse, grade: Grade) -> Hit | None:
-        """The value after a label: same cell, next cell, the cell below in a header row, or the next line."""
+        """The value after a label: same cell, next cell, the cell below in a header row, or the next line.
+        Words that still belong to the label ("(t.o.m.)", "for vikariatet i kommunen:") are passed over."""
         line = self.lines[index]
         rest = self._cut(re.sub(r"^\s*\([^)]*\)[\s:]*", "", line.cells[cell_index][offset:]))
         parsed = parse(rest) if rest.strip() else None
         if parsed:
-            return Hit(parsed[0], parsed[1], index, line, cell_index, grade, "label-inline")
-        if rest.strip() and not _PLACEHOLDER.match(rest):
+            return _hit(parsed, index, line, cell_index, grade, "label-inline")
+        tail = rest.strip() and not _PLACEHOLDER.match(rest)
+        if tail and not self._label_tail(rest, parse):
             return None  # the label has a value of another kind: not this field
-        if self._is_header_row(line):
+        beside = next((i for i in range(cell_index + 1, len(line.cells)) if line.cells[i].strip()), None)
+        if beside is not None and not self._is_whole_label(line.cells[beside]):
+            parsed = parse(self._cut(line.cells[beside]))
+            if parsed:  # a value that merely starts like a label ("lege ved legevakt") is still a value
+                return _hit(parsed, index, line, beside, grade, "label-cell")
+        if self._is_header_row(line) or self._all_labels(line):
             return self._value_below(index, cell_index, parse, grade)
-        for next_index in range(cell_index + 1, len(line.cells)):
-            text = line.cells[next_index]
-            if not text.strip():
-                continue
-            if self._is_label(text):
-                return None
-            parsed = parse(self._cut(text))
-            if parsed:
-                return Hit(parsed[0], parsed[1], index, line, next_index, grade, "label-cell")
+        if beside is not None:
             return None
         if index + 1 < len(self.lines) and len(line.cells) == 1:
             below = self.lines[index + 1]
+            if tail and not rest.rstrip().endswith(":") and (len(below.cells) > 1 or len(below.text.split()) > 6):
+                return None  # a sentence that only starts like a label, over more running text
             if below.cells and not self._is_label(below.cells[0]):
                 parsed = parse(self._cut(below.cells[0]))
                 if parsed:
                     sure = grade if _only_value(below, parsed[1]) else Grade.low
-                    return Hit(parsed[0], parsed[1], index + 1, below, 0, sure, "label-next-line")
+                    return _hit(parsed, index + 1, below, 0, sure, "label-next-line")
         return None
+
+    @staticmethod
+    def _label_tail(rest: str, parse: ValueParser) -> bool:
+        """Words after a label that still belong to it: a qualifier of the field's own role ("t.o.m."
+        for an end date), or a few words without digits or a sentence's end ("for vikariatet i
+        kommunen:"); free-text fields take such words only when a colon ends them."""
+        role, after = leading_qualifier(rest)
+        if role and parse.role and role != parse.role:
+            return False
+        words = after.strip(" :").split()
+        if parse.loose and not after.rstrip().endswith(":"):
+            return not words
+        return len(words) <= 6 and not re.search(r"[\d.!?;]", after.rstrip(" :"))
+
+    def _longer_label(self, cell: str, match: re.Match[str]) -> bool:
+        """The match is part of a longer known label that starts the cell ("Navn på veileder" is not the
+        label "Navn", "Avtalens startdato" not "Startdato")."""
+        longest = self._start.match(cell) if self._start is not None else None
+        if longest is None or match.end() > longest.end() or longest.group(0).strip(" :.") == match.group(0).strip(" :."):
+            return False
+        role, rest = leading_qualifier(cell[match.end():longest.end()])
+        return not (role and not rest.strip(" :."))  # "Vikariat" + "fra" is the same label with its qualifier
 
     def _is_label(self, text: str) -> bool:
         return self._start is not None and self._start.match(text) is not None
 
     def _is_whole_label(self, text: str) -> bool:
-        """The cell is a label and nothing more ("Stilling", not "Lege ved legevakt")."""
+        """The cell is a label and nothing more ("Stilling", "Sluttdato t.o.m.", not "Lege ved legevakt")."""
         match = self._start.match(text) if self._start is not None else None
-        return match is not None and not re.sub(r"\([^)]*\)", "", text[match.end():]).strip(" :.")
+        if match is None:
+            return False
+        rest = re.sub(r"\([^)]*\)", "", text[match.end():])
+        return not leading_qualifier(rest)[1].strip(" :.")
+
+    def _all_labels(self, line: Line) -> bool:
+        """Every cell of a row of two or more starts with a label, some followed by more words
+        ("Stilling i prosent | Tiltredelse i stillingen"): a header row too, its values below."""
+        filled = [c for c in line.cells if c.strip()]
+        return len(filled) >= 2 and all(self._is_label(c) for c in filled)
 
     def _is_header_row(self, line: Line) -> bool:
         """A row of labels whose values stand in the row below, column by column; a row that
@@ -325,7 +362,7 @@ class FieldFinder:
             return None
         parsed = parse(self._cut(below.cells[target]))
         if parsed:
-            return Hit(parsed[0], parsed[1], index + 1, below, target, grade, "label-above")
+            return _hit(parsed, index + 1, below, target, grade, "label-above")
         return None
 
     def hpr(self, fields: dict[str, Any], file: str) -> tuple[Extracted, int | None]:
@@ -374,6 +411,12 @@ def _only_value(line: Line, raw: str) -> bool:
     cell = clean_text(_without_leaders(line.cells[0])).strip(" :;,")
     return len(line.cells) == 1 and cell == clean_text(raw).strip(" :;,") and not cell.endswith(".") \
         and len(cell.split()) <= 6
+
+
+def _hit(parsed: tuple[Any, ...], index: int, line: Line, cell_index: int, grade: Grade, route: Route) -> Hit:
+    """A parser's third item, when true, says the value is weak (a month without a day): graded low."""
+    weak = len(parsed) > 2 and parsed[2]
+    return Hit(parsed[0], parsed[1], index, line, cell_index, Grade.low if weak else grade, route)
 
 
 def _generic(label: str) -> bool:

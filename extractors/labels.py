@@ -21,7 +21,28 @@ _AFTER = r"[\wæøåÆØÅ/]"  # "stilling/fastlegeavtale" in running text is a 
 
 @lru_cache(maxsize=1)
 def tables() -> dict[str, Any]:
-    return yaml.safe_load(_LABELS_FILE.read_text(encoding="utf-8"))
+    data = yaml.safe_load(_LABELS_FILE.read_text(encoding="utf-8"))
+    for section in data.values():
+        if isinstance(section, dict) and "periods" in section:
+            _with_period_labels(section, data["date_qualifiers"])
+    return data
+
+
+def _with_period_labels(section: dict[str, Any], qualifiers: dict[str, list[str]]) -> None:
+    """Each period subject with each qualifier of a role is a label of that role's field ("Vikariat"
+    + "t.o.m." labels the end), and the field learns its role, so the date reader knows which end it is."""
+    for period in section["periods"]:
+        for role in ("start", "end"):
+            if role in period:
+                field = section["fields"][period[role]]
+                field["role"] = role
+                field["labels"] = field["labels"] + [f"{word} {qualifier}" for word in period_words(period)
+                                                     for qualifier in qualifiers[role]]
+
+
+def period_words(period: dict[str, Any]) -> list[str]:
+    """A period's labels and subjects: what may stand over both its dates."""
+    return period["labels"] + period["subjects"]
 
 
 def _token(token: str) -> str:

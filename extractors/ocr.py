@@ -73,6 +73,12 @@ class OcrPages:
     def characters(self) -> int:
         return sum(len(line.text) for line in self.lines)
 
+    def merged(self, other: OcrPages) -> OcrPages:
+        """This reading followed by another of later pages of the same file."""
+        return OcrPages(lines=self.lines + other.lines, read=self.read + other.read,
+                        skipped={**self.skipped, **other.skipped},
+                        word_confidences=self.word_confidences + other.word_confidences)
+
     def reading(self) -> OcrReading:
         chars = sum(n for _, n in self.word_confidences)
         mean = sum(c * n for c, n in self.word_confidences) / chars if chars else None
@@ -123,8 +129,9 @@ def _fewer_malloc_arenas() -> None:
 
 # --- pages in -----------------------------------------------------------------------------------
 
-def read_pdf_pages(path: Path, pages: list[int]) -> OcrPages:
-    """OCR of the given 1-based pages of a PDF, rendered at DPI, under the page cap."""
+def read_pdf_pages(path: Path, pages: list[int], already_read: int = 0) -> OcrPages:
+    """OCR of the given 1-based pages of a PDF, rendered at DPI, under the page cap less the pages
+    of the file an earlier call read."""
     import pypdfium2 as pdfium
 
     document = pdfium.PdfDocument(str(path))
@@ -135,7 +142,7 @@ def read_pdf_pages(path: Path, pages: list[int]) -> OcrPages:
             scale = min(DPI / _POINTS_PER_INCH, _MAX_SIDE / max(width, height, 1))
             return np.asarray(page.render(scale=scale, grayscale=True).to_pil().convert("L")).copy()
 
-        return _read_pages(pages, render, photo=False)
+        return _read_pages(pages, render, photo=False, cap=LIMITS.ocr_pages - already_read)
     finally:
         document.close()
 
@@ -183,20 +190,22 @@ def _grey(frame: Image.Image) -> np.ndarray:
     return np.asarray(grey).copy()
 
 
-def capped(pages: list[int]) -> tuple[list[int], list[int]]:
+def capped(pages: list[int], cap: int = LIMITS.ocr_pages) -> tuple[list[int], list[int]]:
     """(pages read, pages skipped) under the page cap: the first pages name the document and hold
     its fields, the last two its signatures, so a long file keeps both ends."""
-    cap = LIMITS.ocr_pages
     if len(pages) <= cap:
         return list(pages), []
-    chosen = pages[: cap - 2] + pages[-2:]
+    if cap <= 2:
+        chosen = pages[-max(cap, 0):] if cap > 0 else []
+    else:
+        chosen = pages[: cap - 2] + pages[-2:]
     return chosen, [n for n in pages if n not in chosen]
 
 
-def _read_pages(pages: list[int], image_of, photo: bool) -> OcrPages:
+def _read_pages(pages: list[int], image_of, photo: bool, cap: int = LIMITS.ocr_pages) -> OcrPages:
     """Reads page after page within the page cap and the file's OCR time budget; a page over its own
     limit is skipped. Each skipped page keeps why, for the caseworker."""
-    chosen, over_cap = capped(pages)
+    chosen, over_cap = capped(pages, cap)
     result = OcrPages(skipped={n: f"ikke lest: OCR leser høyst {LIMITS.ocr_pages} sider av en fil" for n in over_cap})
     started = time.process_time()
     for number in chosen:

@@ -24,6 +24,8 @@ _NS = {
     "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
     "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
     "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+    "draw": "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0",
+    "style": "urn:oasis:names:tc:opendocument:xmlns:style:1.0",
 }
 _MAX_CONTENT = 50_000_000
 
@@ -32,15 +34,25 @@ def _q(prefix: str, name: str) -> str:
     return f"{{{_NS[prefix]}}}{name}"
 
 
-def _content(path: Path):
+def _part(path: Path, name: str):
     with zipfile.ZipFile(path) as archive:
-        if archive.getinfo("content.xml").file_size > _MAX_CONTENT:
-            raise ValueError("content.xml too large")
-        return ElementTree.fromstring(archive.read("content.xml"))
+        if name not in archive.namelist():
+            return None
+        if archive.getinfo(name).file_size > _MAX_CONTENT:
+            raise ValueError(f"{name} too large")
+        return ElementTree.fromstring(archive.read(name))
+
+
+def _content(path: Path):
+    return _part(path, "content.xml")
+
+
+_SKIPPED = {_q("text", "note"), _q("office", "annotation"), _q("draw", "frame")}  # read apart, or not text
 
 
 def _text(element) -> str:
-    """The text of a paragraph, with its spaces, tabs and line breaks."""
+    """The text of a paragraph, with its spaces, tabs and line breaks; frames anchored in it are not
+    part of its text (they are read as blocks of their own)."""
     parts: list[str] = [element.text or ""]
     for child in element:
         if child.tag == _q("text", "s"):
@@ -49,19 +61,32 @@ def _text(element) -> str:
             parts.append("\t")
         elif child.tag == _q("text", "line-break"):
             parts.append(" ")
-        elif child.tag not in (_q("text", "note"), _q("office", "annotation")):
+        elif child.tag not in _SKIPPED:
             parts.append(_text(child))
         parts.append(child.tail or "")
     return "".join(parts)
 
 
 def odt_lines(path: Path) -> list[Line]:
-    """An .odt document's paragraphs and table rows, in reading order."""
+    """An .odt document's paragraphs, table rows and framed text in reading order, then the page headers
+    and footers of its master pages (styles.xml), where letterheads stand."""
     body = _content(path).find(f"{_q('office', 'body')}/{_q('office', 'text')}")
     walker = _OdtWalker()
     if body is not None:
         walker.block(body)
+    styles = _part(path, "styles.xml")
+    for master in styles.iter(_q("style", "master-page")) if styles is not None else []:
+        for part in master:
+            name = "topptekst" if "header" in part.tag else "bunntekst" if "footer" in part.tag else ""
+            if name:
+                sub = _OdtWalker()
+                sub.block(part)
+                walker.lines.extend(Line(cells=line.cells, where=f"{name} {line.where}") for line in sub.lines)
     return walker.lines
+
+
+_CONTAINERS = {_q("text", name) for name in ("list", "list-item", "list-header", "section", "index-body")}
+_ROW_GROUPS = {_q("table", name) for name in ("table-header-rows", "table-rows", "table-row-group")}
 
 
 class _OdtWalker:
@@ -73,23 +98,45 @@ class _OdtWalker:
     def block(self, element) -> None:
         for child in element:
             if child.tag in (_q("text", "p"), _q("text", "h")):
-                self.paragraphs += 1
-                cells = [c.strip() for c in _text(child).split("\t") if c.strip()]
-                if cells:
-                    self.lines.append(Line(cells=cells, where=f"avsnitt {self.paragraphs}"))
+                self.paragraph(child)
             elif child.tag == _q("table", "table"):
                 self.tables += 1
                 self.table(child, f"tabell {self.tables}")
-            elif child.tag in (_q("text", "list"), _q("text", "list-item"), _q("text", "section")):
+            elif child.tag in _CONTAINERS:
                 self.block(child)
 
+    def paragraph(self, p) -> None:
+        self.paragraphs += 1
+        cells = [c.strip() for c in _text(p).split("\t") if c.strip()]
+        if cells:
+            self.lines.append(Line(cells=cells, where=f"avsnitt {self.paragraphs}"))
+        for box in p.iter(_q("draw", "text-box")):  # a frame (text box) holds paragraphs and tables
+            self.block(box)
+
     def table(self, table, where: str) -> None:
-        rows = table.iter(_q("table", "table-row"))
-        for number, row in enumerate(rows, start=1):
-            cells = [" ".join(_text(p).strip() for p in cell.iter(_q("text", "p")) if _text(p).strip())
-                     for cell in row if cell.tag == _q("table", "table-cell")]
+        """Each row a line of its cells, header rows and row groups included; a table nested in a cell
+        is read after its table, as a table of its own."""
+        nested: list = []
+        for number, row in enumerate(self._rows(table), start=1):
+            cells = []
+            for cell in row:
+                if cell.tag != _q("table", "table-cell"):
+                    continue
+                blocks = list(cell)
+                cells.append(" ".join(_text(b).strip() for b in blocks if b.tag in (_q("text", "p"), _q("text", "h"))
+                                      and _text(b).strip()))
+                nested.extend(b for b in blocks if b.tag == _q("table", "table"))
             if any(cells):
                 self.lines.append(Line(cells=cells, where=f"{where} rad {number}"))
+        for index, inner in enumerate(nested, start=1):
+            self.table(inner, f"{where}.{index}")
+
+    def _rows(self, element):
+        for child in element:
+            if child.tag == _q("table", "table-row"):
+                yield child
+            elif child.tag in _ROW_GROUPS:
+                yield from self._rows(child)
 
 
 _REF = re.compile(r"\[\$?'?([^.\]']*)'?\.\$?([A-Z]+)\$?(\d+)(?::\$?'?[^.\]']*'?\.?\$?([A-Z]+)\$?(\d+))?\]")

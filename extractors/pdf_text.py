@@ -20,15 +20,18 @@ _ALIGN = 2.0  # points two cells' starts may differ and still stand in one colum
 Rule = tuple[float, float, float]  # a ruling line: where it stands (x or y) and from where to where
 
 
-def pdf_lines(path: Path) -> tuple[list[Line], int]:
-    """The lines of every page and the page count; raises what pdfplumber raises."""
+def pdf_lines(path: Path, first: int = 1, last: int | None = None) -> tuple[list[Line], int]:
+    """The lines of pages `first` to `last` (1-based, inclusive; None: to the end) and the page count;
+    raises what pdfplumber raises. Pages outside the range are never laid out."""
     lines: list[Line] = []
     with pdfplumber.open(path) as pdf:
         pages = len(pdf.pages)
-        for number, page in enumerate(pdf.pages, start=1):
+        for number in range(first, min(last or pages, pages) + 1):
+            page = pdf.pages[number - 1]
             words = page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False, use_text_flow=False)
             upright, across = _rules(page)
             lines.extend(group_words(words, f"s. {number}", upright, across))
+            page.close()
     return lines, pages
 
 
@@ -59,37 +62,44 @@ def group_words(words: list[dict], where: str, upright: Sequence[Rule] = (), acr
             rows[-1].append(word)
         else:
             rows.append([word])
-    return _join_wrapped_cells([_line(sorted(row, key=lambda w: w["x0"]), where, upright, slack) for row in rows],
-                               across, _ALIGN + slack)
+    edges = _text_edges(rows)
+    return _join_wrapped_cells([_line(sorted(row, key=lambda w: w["x0"]), where, upright, edges, slack)
+                                for row in rows], across, upright, _ALIGN + slack)
+
+
+def _text_edges(rows: list[list[dict]]) -> tuple[float, float]:
+    """Where the page's text starts and ends: the leftmost word, and the rightmost end that two lines
+    or more share (the right edge of justified text; one line running past it does not move it)."""
+    if not rows:
+        return 0.0, 0.0
+    ends = [round(max(w["x1"] for w in row)) for row in rows]
+    shared = [end for end in ends if sum(abs(end - other) <= 1 for other in ends) >= 2]
+    return min(w["x0"] for row in rows for w in row), float(max(shared or ends))
 
 
 def _ruled_apart(left: dict, right: dict, rules: Sequence[Rule], slack: float = 0.0) -> bool:
     """A table's vertical line stands between the two words: they are in different cells,
     however close a filled cell brings them."""
-    return any(left["x1"] - 0.5 - slack <= x <= right["x0"] + 0.5 + slack and top <= right["top"] + 1 and bottom >= right["bottom"] - 1
-               for x, top, bottom in rules)
+    return any(left["x1"] - 0.5 - slack <= x <= right["x0"] + 0.5 + slack and top <= right["top"] + 1
+               and bottom >= right["bottom"] - 1 for x, top, bottom in rules)
 
 
-def _join_wrapped_cells(lines: list[Line], across: Sequence[Rule] = (), align: float = _ALIGN) -> list[Line]:
-    """A table cell that wraps ("Helsepersonell-" / "nummer") continues on the line below.
+def _join_wrapped_cells(lines: list[Line], across: Sequence[Rule] = (), upright: Sequence[Rule] = (),
+                        align: float = _ALIGN) -> list[Line]:
+    """A table row set on several text lines becomes one line of cells.
 
-    The lower line is a continuation when it has fewer cells than the line
-    above, every one of them starts where a cell above starts, it follows
-    closer than half a text line (table rows stand further apart) and no
-    ruling line separates them; its text joins the cell above.
+    A cell that wraps ("Helsepersonell-" / "nummer") continues on the line
+    below, starting where it started; a cell centred vertically in a row whose
+    other cells wrap stands on a line of its own, beside the cells above and
+    clear of them. The lower line joins the row when each of its cells does
+    one or the other, it follows closer than half a text line (table rows stand
+    further apart) and no ruling line separates them.
     """
     joined: list[Line] = []
     for line in lines:
         above = joined[-1] if joined else None
-        if above is not None and _continues(above, line, align) and not _ruled_off(above, line, across):
-            for index, (cell, box) in enumerate(zip(line.cells, line.bboxes)):
-                target = min((i for i, b in enumerate(above.bboxes) if b), key=lambda i: abs(above.bboxes[i][0] - box[0]))
-                above.cells[target] = _join(above.cells[target], cell)
-                if above.confidences:
-                    above.confidences[target] = min(above.confidences[target], line.confidences[index])
-                    above.ocr_words[target] = above.ocr_words[target] + line.ocr_words[index]
-                old = above.bboxes[target]
-                above.bboxes[target] = (old[0], old[1], max(old[2], box[2]), box[3])
+        if above is not None and _joins_row(above, line, across, upright, align) and not _ruled_off(above, line, across):
+            joined[-1] = _merged_row(above, line, align)
             continue
         joined.append(line)
     return joined
@@ -103,14 +113,77 @@ def _ruled_off(above: Line, line: Line, across: Sequence[Rule]) -> bool:
     return any(bottom - 1 <= y <= top + 1 and left <= x1 and right >= x0 for y, left, right in across)
 
 
-def _continues(above: Line, line: Line, align: float = _ALIGN) -> bool:
-    if len(above.cells) < 2 or len(line.cells) >= len(above.cells):
+def _joins_row(above: Line, line: Line, across: Sequence[Rule] = (), upright: Sequence[Rule] = (),
+               align: float = _ALIGN) -> bool:
+    """Each cell of the line continues a cell above (starts where it starts) or stands clear of them all.
+    Between the same two ruling lines of a row that is all it takes, however loose the line spacing;
+    unruled, the line must follow closer than half a text line, and a line of continuations alone
+    must have fewer cells than the row (else it is the next row)."""
+    if not (above.bboxes and line.bboxes and all(above.bboxes) and all(line.bboxes)):
         return False
-    starts = [b[0] for b in above.bboxes if b]
-    if not all(box and any(abs(box[0] - x) < align for x in starts) for box in line.bboxes):
+    under = [_column(above, box, align) is not None for box in line.bboxes]
+    clear = [all(box[2] < a[0] - 2 or box[0] > a[2] + 2 for a in above.bboxes) for box in line.bboxes]  # type: ignore[index]
+    if not all(u or c for u, c in zip(under, clear)):
         return False
-    height = line.bboxes[0][3] - line.bboxes[0][1]  # one text line: the cell above may have grown already
-    return line.bboxes[0][1] - max(b[3] for b in above.bboxes if b) < 0.5 * height
+    if _in_one_ruled_row(above, line, across, upright):
+        return True
+    if not any(clear) and not (len(above.cells) >= 2 and len(line.cells) < len(above.cells)):
+        return False
+    height = line.bboxes[0][3] - line.bboxes[0][1]  # one text line: the cells above may have grown already
+    return line.bboxes[0][1] - max(b[3] for b in above.bboxes if b) < 0.5 * height  # type: ignore[index]
+
+
+def _in_one_ruled_row(above: Line, line: Line, across: Sequence[Rule], upright: Sequence[Rule]) -> bool:
+    """A ruling line just over the upper line and one just under the lower, no further apart than a
+    table row's height and joined by upright lines on both sides: both lines stand in one ruled row
+    (rules between are _ruled_off's concern)."""
+    x0 = min(b[0] for b in above.bboxes + line.bboxes)  # type: ignore[index]
+    x1 = max(b[2] for b in above.bboxes + line.bboxes)  # type: ignore[index]
+    top, bottom = min(b[1] for b in above.bboxes), max(b[3] for b in line.bboxes)  # type: ignore[index]
+    over = [y for y, left, right in across if y <= top + 1 and left < x1 and right > x0]
+    under = [y for y, left, right in across if y >= bottom - 1 and left < x1 and right > x0]
+    if not (over and under) or min(under) - max(over) > _CELL_RULE_HEIGHT:
+        return False
+    row_top, row_bottom = max(over), min(under)
+    sides = [x for x, side_top, side_bottom in upright if side_top <= row_top + 1 and side_bottom >= row_bottom - 1]
+    return any(x <= x0 + 1 for x in sides) and any(x >= x1 - 1 for x in sides)
+
+
+def _column(row: Line, box, align: float = _ALIGN) -> int | None:
+    """The cell of the row that a box continues: the one starting where the box starts, provided the box
+    ends before the row's next cell begins (text running under that cell is not this cell's)."""
+    for index, cell in enumerate(row.bboxes):
+        if cell and abs(cell[0] - box[0]) < align:
+            following = [b[0] for b in row.bboxes if b and b[0] > cell[0] + 2]
+            return index if not following or box[2] < min(following) else None
+    return None
+
+
+def _merged_row(above: Line, line: Line, align: float = _ALIGN) -> Line:
+    """The row with the line's cells joined to the cells they continue and the others set beside them;
+    a cell read by OCR keeps the lowest confidence and every word of what joined it."""
+    ocr = bool(above.confidences and line.confidences)
+    cells, boxes = list(above.cells), list(above.bboxes)
+    confidences, words = list(above.confidences), [list(cell) for cell in above.ocr_words]
+    for index, (cell, box) in enumerate(zip(line.cells, line.bboxes)):
+        target = _column(above, box, align)
+        if target is None:
+            cells.append(cell)
+            boxes.append(box)
+            if ocr:
+                confidences.append(line.confidences[index])
+                words.append(list(line.ocr_words[index]))
+        else:
+            old = boxes[target]
+            cells[target] = _join(cells[target], cell)
+            boxes[target] = (old[0], old[1], max(old[2], box[2]), box[3])  # type: ignore[index]
+            if ocr:
+                confidences[target] = min(confidences[target], line.confidences[index])
+                words[target] += line.ocr_words[index]
+    order = sorted(range(len(cells)), key=lambda i: boxes[i][0])  # type: ignore[index]
+    return Line(cells=[cells[i] for i in order], where=above.where, bboxes=[boxes[i] for i in order],
+                confidences=[confidences[i] for i in order] if ocr else [],
+                ocr_words=[words[i] for i in order] if ocr else [])
 
 
 def _join(first: str, second: str) -> str:
@@ -120,11 +193,20 @@ def _join(first: str, second: str) -> str:
     return f"{first} {second}"
 
 
-def _line(words: list[dict], where: str, rules: Sequence[Rule] = (), slack: float = 0.0) -> Line:
+_CELL_RULE_HEIGHT = 200.0  # taller upright lines frame a page or a whole table, not one cell
+
+
+def _line(words: list[dict], where: str, rules: Sequence[Rule] = (), edges: tuple[float, float] = (0, 0),
+          slack: float = 0.0) -> Line:
+    """Words into cells: a wide gap or a ruling line between two words parts them, unless the gaps are
+    the even spacing of a justified line, or both words stand in one ruled cell. `edges` are the left
+    and right ends of the page's text."""
+    justified = _evenly_spaced(words, edges)
     cells: list[list[dict]] = [[words[0]]]
     for prev, word in zip(words, words[1:]):
         height = max(prev["bottom"] - prev["top"], 4.0)
-        if word["x0"] - prev["x1"] > 0.9 * height or _ruled_apart(prev, word, rules, slack):
+        wide = word["x0"] - prev["x1"] > 0.9 * height
+        if _ruled_apart(prev, word, rules, slack) or (wide and not justified and not _in_one_cell(prev, word, rules)):
             cells.append([word])
         else:
             cells[-1].append(word)
@@ -137,3 +219,31 @@ def _line(words: list[dict], where: str, rules: Sequence[Rule] = (), slack: floa
         ocr_words=[[(w["text"], round(w["confidence"], 3)) for w in cell] for cell in cells]
         if "confidence" in words[0] else [],
     )
+
+
+def _evenly_spaced(words: list[dict], edges: tuple[float, float]) -> bool:
+    """A justified line: every gap the same (word spacing set to fill the line), and either the line
+    fills the page's text from edge to edge (a line ended by a line break in a justified paragraph:
+    "Navn:  …  Kari  …  Nordmann", "Stillingsandel  …  100 %") or it has three words or more and no
+    gap wider than a few characters. Table columns leave uneven gaps, or even ones that do not end at
+    the text's right edge."""
+    if len(words) < 2:
+        return False
+    gaps = [b["x0"] - a["x1"] for a, b in zip(words, words[1:])]
+    if max(gaps) - min(gaps) > max(0.6, 0.08 * max(gaps)):
+        return False
+    height = max(w["bottom"] - w["top"] for w in words)
+    slack = max(1.5, 0.01 * (edges[1] - edges[0]))  # letter spacing may carry a line's end a little further
+    edge_to_edge = abs(words[0]["x0"] - edges[0]) <= slack and abs(words[-1]["x1"] - edges[1]) <= slack
+    return edge_to_edge or (len(words) >= 3 and max(gaps) < 3 * height)
+
+
+def _in_one_cell(left: dict, right: dict, rules: Sequence[Rule]) -> bool:
+    """Both words stand between the same two upright lines of a cell's height (a ruled cell whose text
+    is justified or spaced wide): one cell, however wide the gap."""
+    def spans(top: float, bottom: float) -> bool:
+        return top <= right["top"] + 1 and bottom >= right["bottom"] - 1 and bottom - top <= _CELL_RULE_HEIGHT
+
+    has_left = any(x <= left["x0"] + 0.5 and spans(top, bottom) for x, top, bottom in rules)
+    has_right = any(x >= right["x1"] - 0.5 and spans(top, bottom) for x, top, bottom in rules)
+    return has_left and has_right

@@ -25,6 +25,8 @@ class SafetyLimits:
 
     file_bytes: int = 50_000_000
     pdf_pages: int = 500
+    pdf_classify_pages: int = 3  # a PDF's kind is decided from its first pages
+    pdf_read_pages: int = 40  # an agreement or plan is read this far; a longer one is flagged "pages-capped"
     pdf_stream_inflated: int = 50_000_000  # one non-image stream, after all its filters
     pdf_inflated_total: int = 200_000_000  # all non-image streams together
     zip_entries: int = 1_000

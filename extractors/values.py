@@ -6,7 +6,9 @@ when the text is not a value of its kind.
 """
 from __future__ import annotations
 
+import calendar
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -150,12 +152,30 @@ def find_date(text: str) -> tuple[date, str] | None:
 
 def find_dates(text: str) -> list[tuple[date, str]]:
     """Every date in a text, left to right (a signature line may hold both parties' dates)."""
-    hits: list[tuple[int, date, str]] = []
-    taken: list[range] = []
+    return [(found.value, found.raw) for found in dates_in(text)]
+
+
+@dataclass(frozen=True)
+class FoundDate:
+    """A date in a text and where it stood; `month_only` when the text named no day ("mars 2024")."""
+
+    value: date
+    raw: str
+    start: int
+    end: int
+    month_only: bool = False
+
+
+_MONTH_ONLY = re.compile(r"(?<![\w.])(?P<mw>" + _MONTH_WORD + r")\.?\s+(?P<y>\d{4})(?!\d)", re.IGNORECASE)
+
+
+def dates_in(text: str, month_day: str = "") -> list[FoundDate]:
+    """Every date in a text, left to right. A month alone ("mars 2024") is a date only when `month_day`
+    says which day it stands for: "first" (the start of a period) or "last" (its inclusive end)."""
+    hits: list[FoundDate] = []
     for pattern in _DATE_PATTERNS:
         for match in pattern.finditer(text):
-            span = range(match.start(), match.end())
-            if any(span.start < t.stop and t.start < span.stop for t in taken):
+            if any(match.start() < t.end and t.start < match.end() for t in hits):
                 continue
             parts = match.groupdict()
             month = MONTHS[parts["mw"].lower()] if parts.get("mw") else int(parts["m"])
@@ -163,9 +183,15 @@ def find_dates(text: str) -> list[tuple[date, str]]:
                 value = date(_year(parts["y"]), month, int(parts["d"]))
             except ValueError:
                 continue
-            taken.append(span)
-            hits.append((match.start(), value, match.group(0)))
-    return [(value, raw) for _, value, raw in sorted(hits, key=lambda h: h[0])]
+            hits.append(FoundDate(value, match.group(0), match.start(), match.end()))
+    if month_day:
+        for match in _MONTH_ONLY.finditer(text):
+            if any(match.start() < t.end and t.start < match.end() for t in hits):
+                continue
+            year, month = int(match["y"]), MONTHS[match["mw"].lower()]
+            day = 1 if month_day == "first" else calendar.monthrange(year, month)[1]
+            hits.append(FoundDate(date(year, month, day), match.group(0), match.start(), match.end(), True))
+    return sorted(hits, key=lambda h: h.start)
 
 
 def parse_month(raw: object) -> str | None:

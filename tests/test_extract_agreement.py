@@ -113,6 +113,11 @@ def test_a_ticked_box_answers_the_vikarbyraa_question(answer, via_agency):
     assert (record.via_agency.value, record.via_agency.grade) == (via_agency, Grade.found)
 
 
+def test_a_ticked_box_after_a_fill_in_line_answers_the_vikarbyraa_question():
+    lines = _lines(["ALIS-avtale"], ["Ansatt via vikarbyrå: ______ ☒ Ja ☐ Nei"])
+    assert read_agreement(lines, "a.pdf").via_agency.value is True
+
+
 def test_tick_boxes_left_empty_are_no_answer():
     lines = _lines(["ALIS-avtale"], ["Ansatt via vikarbyrå:", "☐ Ja ☐ Nei"])
     assert read_agreement(lines, "a.pdf").via_agency.grade == Grade.low

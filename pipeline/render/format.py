@@ -46,6 +46,7 @@ FLAG_LABELS = {
     "converted-from-xls": "Konvertert fra .xls med LibreOffice før lesing",
     "formulas-recomputed": "Formler uten lagret verdi; summene er regnet ut på nytt",
     "ocr": "Skannet eller fotografert: lest med OCR (se sikkerheten over)",
+    "pages-capped": "Lang PDF: bare de første sidene er lest",
 }
 
 SEVERITY_LABELS = {

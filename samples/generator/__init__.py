@@ -9,12 +9,12 @@ import random
 from pathlib import Path
 from typing import Iterator
 
-from samples.generator import agreement, budget_xlsx, cover_letter, form_json, scenarios, training_plan, truth
+from samples.generator import agreement, budget_xlsx, cover_letter, form_json, notices, scenarios, training_plan, truth
 from samples.generator.office_zip import pack
 from samples.generator.plan import Submission
 from samples.generator.registers import load
 from samples.generator.leftovers import leftovers
-from samples.generator.variation import file_name, set_wide, wide
+from samples.generator.variation import chance, file_name, set_wide, wide
 
 # Every grant year with rules (RULES.md section 2), the two regimes' latest first.
 YEARS = (2020, 2024, 2019, 2023, 2021)
@@ -47,6 +47,11 @@ def draw_files(rng: random.Random, sub: Submission) -> tuple[dict[str, bytes], d
     if sub.cover_letter:
         as_pdf = rng.random() < 0.5
         add("other_pdf" if as_pdf else "other_docx", cover_letter.render(rng, sub, as_pdf), truth.other())
+    if chance(rng, "not-agreement", 0.06):
+        data, ext = notices.render(rng, sub)
+        add(f"other_{ext}", data, truth.other())
+    if chance(rng, "long-pdf", 0.01):
+        add("other_pdf", notices.long_report(rng, sub, rng.randint(40, 350)), truth.other())
     order = list(files)
     rng.shuffle(order)
     return {n: files[n] for n in order}, facts

@@ -1,6 +1,7 @@
 """The agreement: a fastlegeavtale (regime A) or an ALIS-avtale on the directorate's template (B).
 
-Drawn through a writer (pdf_doc, pdf_canvas or docx_doc): mostly PDF, sometimes Word.
+Drawn through a writer (pdf_doc, pdf_canvas, pdf_fpdf, docx_doc or odt_doc): mostly PDF, sometimes Word or
+OpenDocument.
 """
 from __future__ import annotations
 
@@ -10,13 +11,15 @@ from decimal import Decimal
 
 from samples.generator import variation as v
 from samples.generator.docx_doc import DocxBuilder
+from samples.generator.odt_doc import OdtBuilder
 from samples.generator.pdf_canvas import CanvasPdfBuilder, Quirks
 from samples.generator.pdf_doc import PdfBuilder
+from samples.generator.pdf_fpdf import FpdfBuilder
 from samples.generator.plan import Doctor, Submission
 from samples.generator.scan import ScanStyle, faint, page_count, scanned
 from samples.generator.scenarios import YEARS
 
-Writer = PdfBuilder | CanvasPdfBuilder | DocxBuilder
+Writer = PdfBuilder | CanvasPdfBuilder | FpdfBuilder | DocxBuilder | OdtBuilder
 AGENCIES = ("Legevikar Nord AS", "Medvikar AS", "Akuttlegene AS")
 
 
@@ -24,18 +27,41 @@ def _date(d: date | None, style: str) -> str:
     return v.fmt_date(d, style) if d else ""
 
 
-def _doctor_fields(rng: random.Random, sub: Submission, d: Doctor, style: str) -> list[tuple[str, str]]:
+def _position(rng: random.Random, d: Doctor) -> tuple[str, str, bool]:
+    """The position's label and text, and whether it is described ("Avtaleform: Næringsdrift (privat
+    praksis)") rather than named; an agreement that describes it also names other positions in passing."""
+    if v.chance(rng, "described-position", 0.2) and d.position_label:
+        return v.styled(rng, rng.choice(v.DESCRIBED_POSITION_LABELS)), rng.choice(v.DESCRIBED_POSITIONS[d.position]), True
+    return v.label(rng, "position"), d.position_label, False
+
+
+def _employment_dates(rng: random.Random, d: Doctor, style: str) -> list[tuple[str, str]]:
+    """Start and end under the usual labels, under inclusive ones ("Vikariat t.o.m."), or one period label."""
+    start = v.fmt_date(d.employment_start, style, "start")
+    if not d.employment_end:
+        label = v.qualified_label(rng, "start", False) if v.chance(rng, "qualified-dates", 0.15) else \
+            v.label(rng, "employment_start")
+        return [(label, start)]
+    end = v.fmt_date(d.employment_end, style, "end")
+    if not v.chance(rng, "qualified-dates", 0.3):
+        return [(v.label(rng, "employment_start"), start), (v.label(rng, "employment_end"), end)]
+    if rng.random() < 0.35:
+        return [v.period_text(rng, start, end)]
+    start_label = v.qualified_label(rng, "start", True) if rng.random() < 0.5 else v.label(rng, "employment_start")
+    return [(start_label, start), (v.qualified_label(rng, "end", True), end)]
+
+
+def _doctor_fields(rng: random.Random, sub: Submission, d: Doctor, style: str,
+                   position: tuple[str, str, bool]) -> list[tuple[str, str]]:
     pairs = [
         (v.label(rng, "doctor_name"), d.name),
         (v.label(rng, "hpr_number"), d.hpr),
-        (v.label(rng, "position"), d.position_label),
+        position[:2],
         (v.label(rng, "position_percent"), v.percent(rng, d.percent)),
-        (v.label(rng, "employment_start"), v.fmt_date(d.employment_start, style)),
+        *_employment_dates(rng, d, style),
     ]
-    if d.employment_end:
-        pairs.append((v.label(rng, "employment_end"), v.fmt_date(d.employment_end, style)))
     if d.effective_from:
-        pairs.append((v.label(rng, "effective_from"), v.fmt_date(d.effective_from, style)))
+        pairs.append((v.label(rng, "effective_from"), v.fmt_date(d.effective_from, style, "start")))
     return pairs
 
 
@@ -46,9 +72,11 @@ def _kommune_fields(rng: random.Random, sub: Submission, with_orgnr: bool) -> li
     return pairs
 
 
-def field_layout(rng: random.Random) -> str:
-    """How label and value stand: a line, two cells, two pairs a row, or labels above values."""
-    return rng.choice(["lines", "table", "two-column", "above"] if v.wide() else ["lines", "table"])
+def field_layout(rng: random.Random, writer: object = None) -> str:
+    """How label and value stand: a line, two cells, two pairs a row, or labels above values; a justified
+    document types its fields as lines of one justified paragraph."""
+    layout = rng.choice(["lines", "table", "two-column", "above"] if v.wide() else ["lines", "table"])
+    return "lines" if getattr(writer, "justified", False) else layout
 
 
 def _signatures(rng: random.Random, pdf: Writer, sub: Submission, d: Doctor, style: str) -> None:
@@ -85,12 +113,15 @@ def fastlegeavtale(rng: random.Random, sub: Submission, d: Doctor, pdf: Writer) 
     pdf.title(rng.choice(["Fastlegeavtale", "Individuell fastlegeavtale", "FASTLEGEAVTALE – individuell avtale"]))
     pdf.para(f"Avtale mellom {sub.kommune.name} og lege om deltakelse i fastlegeordningen, jf. "
              "fastlegeforskriften og rammeavtalen mellom KS og Den norske legeforening (ASA 4310).")
+    position = _position(rng, d)
     pdf.heading("1 Avtaleparter")
-    pdf.fields(_kommune_fields(rng, sub, d.shows_orgnr) + _doctor_fields(rng, sub, d, style), False,
-               field_layout(rng))
+    pdf.fields(_kommune_fields(rng, sub, d.shows_orgnr) + _doctor_fields(rng, sub, d, style, position), False,
+               field_layout(rng, pdf))
     pdf.heading("2 Praksis og liste")
     pdf.para(f"Legen driver praksis ved {sub.kommune.name.replace(' kommune', '')} legesenter med en "
              f"listelengde på {rng.randrange(600, 1400, 50)} personer.")
+    if position[2]:
+        pdf.para(rng.choice(v.POSITIONS_IN_PASSING))
     pdf.heading("3 Spesialisering i allmennmedisin")
     pdf.para("Legen er allmennlege i spesialisering (ALIS). Kommunen legger til rette for veiledning, "
              "supervisjon og kurs i tråd med legens individuelle utdanningsplan, og dekker kurs inntil "
@@ -116,23 +147,26 @@ def alis_avtale(rng: random.Random, sub: Submission, d: Doctor, pdf: Writer) -> 
     pdf.table([kommune_head, [sub.kommune.name, sub.contact]], header=True, widths=[80, 80])
     if d.shows_orgnr:
         pdf.para(f"{v.label(rng, 'org_number')} {sub.kommune.org_number}")
+    position = _position(rng, d)
     head = [v.label(rng, "doctor_name", colon=False), v.label(rng, "hpr_number", colon=False),
-            v.label(rng, "workplace", colon=False), v.label(rng, "position", colon=False)]
+            v.label(rng, "workplace", colon=False), position[0].rstrip(" :")]
     workplace = f"{sub.kommune.name.replace(' kommune', '')} legesenter"
-    pdf.table([head, [d.name, d.hpr, workplace, d.position_label]], header=True, widths=[40, 42, 40, 43])
-    rest = _doctor_fields(rng, sub, d, style)[3:]
-    pdf.fields(rest, False, field_layout(rng))
+    pdf.table([head, [d.name, d.hpr, workplace, position[1]]], header=True, widths=[40, 42, 40, 43])
+    rest = _doctor_fields(rng, sub, d, style, position)[3:]
+    pdf.fields(rest, False, field_layout(rng, pdf))
     if d.agency_statement is not None and v.wide() and rng.random() < 0.4:
-        unicode_boxes = isinstance(pdf, DocxBuilder) or getattr(pdf, "font", "") == "DejaVuSans"
+        unicode_boxes = isinstance(pdf, (DocxBuilder, OdtBuilder)) or getattr(pdf, "font", "") == "DejaVuSans"
         answer = v.yes_no(rng, d.agency_statement, rng.choice(AGENCIES), unicode_boxes)
         pdf.fields([(rng.choice(["Ansatt via vikarbyrå:", "Vikarbyrå:", "ANSATT GJENNOM VIKARBYRÅ"]), answer)],
-                   False, field_layout(rng))
+                   False, field_layout(rng, pdf))
     elif d.agency_statement is True:
         pdf.para(f"Legen er ansatt gjennom vikarbyrå ({rng.choice(AGENCIES)}) og leies inn til kommunen.")
     elif d.agency_statement is False:
         pdf.para("Legen er ikke ansatt gjennom vikarbyrå.")
     pdf.heading("3 Innhold i spesialiseringsløpet")
     pdf.para("Kommunen sørger for veileder, supervisjon og permisjon med lønn til obligatoriske kurs.")
+    if position[2]:
+        pdf.para(rng.choice(v.POSITIONS_IN_PASSING))
     pdf.heading("4 Økonomi")
     pdf.heading("4.1 Kompensasjon")
     absence, supervision = YEARS[sub.grant_year].max_rates
@@ -145,12 +179,33 @@ def alis_avtale(rng: random.Random, sub: Submission, d: Doctor, pdf: Writer) -> 
     return pdf.bytes()
 
 
-def render(rng: random.Random, sub: Submission, d: Doctor) -> tuple[bytes, str, dict | None]:
-    """The file, its extension and, for a scan or photo, how it was made (for the truth).
+def _writer(rng: random.Random, sub: Submission) -> tuple[Writer, str]:
+    """The producer and extension: mostly a PDF from one of three producers, sometimes Word or OpenDocument."""
+    as_odt = v.chance(rng, "odt", 0.04)
+    by_fpdf = v.chance(rng, "fpdf2", 0.1)
+    justified = v.chance(rng, "justified", 0.08)
+    as_pdf = rng.random() < 0.9
+    header = f"{sub.kommune.name} · avtale om allmennlege i spesialisering"
+    if as_odt:
+        odt = OdtBuilder(rng)
+        odt.header(header)
+        return odt, "odt"
+    if by_fpdf:
+        return FpdfBuilder(), "pdf"
+    if justified:
+        return CanvasPdfBuilder(Quirks.draw(rng, justified=True), running_header=header), "pdf"
+    if as_pdf and v.wide() and rng.random() < 0.3:
+        return CanvasPdfBuilder(Quirks.draw(rng), running_header=header), "pdf"
+    if as_pdf:
+        return PdfBuilder(embedded_font=rng.random() < 0.25), "pdf"
+    return DocxBuilder(), "docx"
 
-    PDF nine times in ten, else Word. A planned scan is drawn as a PDF first and then scanned or
-    photographed, with its own rng (so the plan's other files stay as they were); a faint scan
-    has lost its words."""
+
+def render(rng: random.Random, sub: Submission, d: Doctor) -> tuple[bytes, str, dict | None]:
+    """The file, its extension (see _writer) and, for a scan or photo, how it was made (for the truth).
+
+    A planned scan is drawn as a PDF first and then scanned or photographed, with its own rng (so
+    the plan's other files stay as they were); a faint scan has lost its words."""
     if d.scan:
         pdf = (alis_avtale if sub.regime == "B" else fastlegeavtale)(rng, sub, d, PdfBuilder())
         scan_rng = random.Random(f"scan:{sub.submission_id}:{d.hpr}")
@@ -159,17 +214,11 @@ def render(rng: random.Random, sub: Submission, d: Doctor) -> tuple[bytes, str, 
         style = ScanStyle.draw(scan_rng, page_count(pdf), d.scan_dpi)
         data, ext = scanned(pdf, style, scan_rng)
         return data, ext, style.truth()
-    as_pdf = rng.random() < 0.9
-    writer: Writer
-    if as_pdf and v.wide() and rng.random() < 0.3:
-        header = f"{sub.kommune.name} · avtale om allmennlege i spesialisering"
-        writer = CanvasPdfBuilder(Quirks.draw(rng), running_header=header)
-    else:
-        writer = PdfBuilder(embedded_font=rng.random() < 0.25) if as_pdf else DocxBuilder()
+    writer, ext = _writer(rng, sub)
     if isinstance(writer, DocxBuilder) and v.wide():
         writer.tracked_values = rng.random() < 0.3
         writer.content_controls = rng.random() < 0.3
     if v.wide() and rng.random() < 0.15:
         writer.leaders = rng.choice(["______", "..........", "…"])
     draw = fastlegeavtale if sub.regime == "A" else alis_avtale
-    return draw(rng, sub, d, writer), "pdf" if as_pdf else "docx", None
+    return draw(rng, sub, d, writer), ext, None

@@ -48,13 +48,13 @@ DESCRIPTIONS = {  # positions described in words the readers do not know
     "introduksjonslege": ("Introduksjonsordning, 2 år",),
     "annen": ("Tilsynsoppgaver og turnusveiledning",),
 }
-UNKNOWN_POSITION_LABELS = ("Avtaleform:", "Driftsform:", "Praksisform:")
-UNKNOWN_END_LABELS = ("Siste arbeidsdag:", "Varer til og med:", "Vikariat t.o.m.:")
+UNKNOWN_POSITION_LABELS = ("Praksisform:", "Kontraktsform:", "Organisering:")
+UNKNOWN_END_LABELS = ("Siste arbeidsdag:", "Fratrer:", "Utløper:")
 PASSING_VIKAR = "Ved fravær sørger legen selv for inntak av vikar."
 PASSING_AGENCY = "Kommunen benytter vikarbyrå ved ferieavvikling og sykdom."
 GARBLED_AMOUNTS = ("#REF!", "se vedlegg", "{o}", "ca. {k} tusen")  # {o}: zeros typed as the letter O
-BUDGET_SHEET = "xl/worksheets/sheet1.xml"  # the budget's own sheet comes first
-SUMMARY_SHEET = "xl/worksheets/sheet2.xml"  # regime B: "Oppsummering" right after it
+GARBLED_LAYOUTS = ("table", "turned")  # budgets whose amounts stand in their doctor's row or column
+Cell = tuple[int, str]  # (worksheet index, coordinate)
 
 
 @dataclasses.dataclass
@@ -82,10 +82,17 @@ class _Edit:
 
 
 def _field_of(label: str) -> str | None:
-    """Which field a drawn label names, whatever case, spacing or colon it was drawn with."""
+    """Which field a drawn label names, whatever case, spacing or colon it was drawn with: a synonym, a
+    label describing the position, or a start or end label with its inclusive qualifier."""
     text = re.sub(r"\s+", " ", label).strip(" :").casefold()
     for name in v.LABELS:
         if text in {s.casefold() for s in v.LABELS[name] + v.WIDE_LABELS.get(name, ())}:
+            return name
+    if text in {s.casefold() for s in v.DESCRIBED_POSITION_LABELS}:
+        return "position"
+    for role, name in (("start", "employment_start"), ("end", "employment_end")):
+        if text in {s.casefold() for s in v.LABEL_TAILS[role]} or any(
+                q.casefold() in text for q in v.QUALIFIERS[role]):
             return name
     return None
 
@@ -95,6 +102,7 @@ class GarblingWriter:
 
     def __init__(self, inner: Any, edit: _Edit):
         self._inner, self._edit, self._pending = inner, edit, list(edit.after_fields)
+        self.applied: set[str] = set()  # the edit's fields met in the document
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)
@@ -116,6 +124,7 @@ class GarblingWriter:
             self._inner.table(rows, header=header, widths=widths)
             return
         columns = [(i, _field_of(c)) for i, c in enumerate(rows[0])]
+        self.applied |= {name for _, name in columns if name in self._edit.fields}
         keep = [i for i, name in columns if name not in self._edit.drop]
         head = [self._edit.labels.get(name, rows[0][i]) if name else rows[0][i] for i, name in columns]
         body = [[self._edit.values.get(columns[i][1], row[i]) if columns[i][1] else row[i] for i in range(len(row))]
@@ -126,6 +135,8 @@ class GarblingWriter:
 
     def _pair(self, label: str, value: str) -> tuple[str, str] | None:
         name = _field_of(label)
+        if name in self._edit.fields:
+            self.applied.add(name)
         if name in self._edit.drop:
             return None
         return self._edit.labels.get(name, label), self._edit.values.get(name, value)
@@ -182,10 +193,18 @@ def _agreement_edit(rng: random.Random, kind: str, d: Doctor) -> tuple[_Edit, Do
 
 
 def _draw_agreement(rng: random.Random, sub: Submission, d: Doctor, name: str, edit: _Edit) -> bytes:
-    """The doctor's agreement drawn again, in the same format as the file it replaces."""
-    inner = DocxBuilder() if name.lower().endswith(".docx") else PdfBuilder()
+    """The doctor's agreement drawn again, in the same format as the file it replaces, until the edit
+    meets every field it names (a period label over both dates names neither alone)."""
     draw = agreement.fastlegeavtale if sub.regime == "A" else agreement.alis_avtale
-    return draw(rng, sub, d, GarblingWriter(inner, edit))
+    for _ in range(_REDRAWS):
+        writer = GarblingWriter(DocxBuilder() if name.lower().endswith(".docx") else PdfBuilder(), edit)
+        data = draw(rng, sub, d, writer)
+        if edit.fields <= writer.applied:
+            return data
+    raise RuntimeError(f"garble could not reach {sorted(edit.fields - writer.applied)} in {_REDRAWS} drawings")
+
+
+_REDRAWS = 20
 
 
 def _draw_plan(rng: random.Random, sub: Submission, d: Doctor, name: str) -> bytes:
@@ -193,39 +212,56 @@ def _draw_plan(rng: random.Random, sub: Submission, d: Doctor, name: str) -> byt
     return training_plan.draw(rng, sub, d, doc)
 
 
-def _budget_cells(data: bytes, wanted: Callable[[object, set[str]], bool], hprs: set[str]) -> list[str]:
-    """Coordinates of the budget sheet's cells, in rows naming one of `hprs`, for which `wanted` holds."""
-    sheet = load_workbook(io.BytesIO(data)).worksheets[0]
-    found = []
-    for row in sheet.iter_rows():
-        if not any(str(c.value).strip() in hprs for c in row if c.value is not None):
-            continue
-        found += [c.coordinate for c in row if wanted(c.value, hprs)]
+def _budget_cells(data: bytes, wanted: Callable[[object, set[str]], bool], hprs: set[str],
+                  turned: bool) -> list[Cell]:
+    """The cells for which `wanted` holds in the row (turned: the column) of a cell naming one of `hprs`."""
+    found: list[Cell] = []
+    for index, sheet in enumerate(load_workbook(io.BytesIO(data)).worksheets):
+        named = [c for row in sheet.iter_rows() for c in row if c.value is not None and str(c.value).strip() in hprs]
+        lines = {c.column if turned else c.row for c in named}
+        found += [(index, c.coordinate) for row in sheet.iter_rows() for c in row
+                  if (c.column if turned else c.row) in lines and wanted(c.value, hprs)]
     return found
 
 
-def _summary_cells(files: dict[str, bytes], truth: dict) -> list[str]:
+def _turned(truth: dict, name: str) -> bool:
+    return truth["files"][name].get("layout") == "turned"
+
+
+def _summary_cells(files: dict[str, bytes], truth: dict) -> list[Cell]:
     """Regime B: the amounts typed on the summary sheet (district supplements, facilitation)."""
     name = _budget_name(files, truth)
     if name is None:
         return []
-    sheets = load_workbook(io.BytesIO(files[name])).worksheets
-    if len(sheets) < 2 or sheets[1].title != "Oppsummering":
-        return []
-    return [c.coordinate for row in sheets[1].iter_rows() for c in row if _is_amount(c.value, set())
-            and not re.fullmatch(r"\d{7,9}", str(c.value))]
+    for index, sheet in enumerate(load_workbook(io.BytesIO(files[name])).worksheets):
+        if sheet.title == "Oppsummering":
+            return [(index, c.coordinate) for row in sheet.iter_rows() if _claims_a_summary_amount(row)
+                    for c in row if _is_amount(c.value, set())]
+    return []
 
 
-def _with_text(data: bytes, coords: list[str], text: str, part: str = BUDGET_SHEET) -> bytes:
-    """The workbook with each cell at `coords` of the sheet stored as `part` holding `text` as a string."""
-    cell = f'<c r="{{}}" t="inlineStr"><is><t>{escape(text)}</t></is></c>'
+def _claims_a_summary_amount(row: tuple) -> bool:
+    """A doctor's district supplement (the row names an HPR) or the facilitation claimed; not a sum."""
+    texts = [str(c.value).strip().casefold() for c in row if c.value is not None]
+    return any(re.fullmatch(r"\d{7,9}", t) for t in texts) or any(t.startswith("tilrettelegg") for t in texts)
+
+
+def _cell_value(data: bytes, cell: Cell) -> object:
+    return load_workbook(io.BytesIO(data)).worksheets[cell[0]][cell[1]].value
+
+
+def _with_text(data: bytes, cells: list[Cell], text: str) -> bytes:
+    """The workbook with each cell stored as a string holding `text` (openpyxl names the worksheet
+    parts sheet1.xml, sheet2.xml, … in order)."""
+    stored = f'<c r="{{}}" t="inlineStr"><is><t>{escape(text)}</t></is></c>'
 
     def edit(name: str, content: bytes) -> bytes:
-        if name != part:
-            return content
-        for coord in coords:
-            pattern = rb'<c r="' + coord.encode() + rb'"[^>]*?(?:/>|>.*?</c>)'
-            content = re.sub(pattern, cell.format(coord).encode(), content, count=1, flags=re.S)
+        for index, coord in cells:
+            if name == f"xl/worksheets/sheet{index + 1}.xml":
+                pattern = rb'<c r="' + coord.encode() + rb'"[^>]*?(?:/>|>.*?</c>)'
+                content, made = re.subn(pattern, stored.format(coord).encode(), content, count=1, flags=re.S)
+                if not made:
+                    raise RuntimeError(f"garble found no cell {coord} in {name}")
         return content
 
     return rewritten(data, edit)
@@ -233,7 +269,7 @@ def _with_text(data: bytes, coords: list[str], text: str, part: str = BUDGET_SHE
 
 def _is_amount(value: object, hprs: set[str]) -> bool:
     return (isinstance(value, (int, float)) and not isinstance(value, bool) and value != 0
-            and str(value) not in hprs)
+            and str(value) not in hprs and not re.fullmatch(r"\d{7,9}", str(value)))
 
 
 def _garbled_amount(rng: random.Random, value: object) -> str:
@@ -243,16 +279,17 @@ def _garbled_amount(rng: random.Random, value: object) -> str:
     return text.format(o=str(amount).replace("0", "O"), k=int(float(value) // 1000))
 
 
-def _amount_cells(files: dict[str, bytes], truth: dict, d: Doctor) -> list[str]:
+def _amount_cells(files: dict[str, bytes], truth: dict, d: Doctor) -> list[Cell]:
     """The cells of the doctor's budget rows holding a number (not text, not a formula)."""
     name = _budget_name(files, truth)
-    return _budget_cells(files[name], _is_amount, {d.hpr, str(int(d.hpr))}) if name else []
+    return _budget_cells(files[name], _is_amount, {d.hpr, str(int(d.hpr))}, _turned(truth, name)) if name else []
 
 
 def _budget_name(files: dict[str, bytes], truth: dict) -> str | None:
-    """The budget's file name when it is an Excel workbook (the cells a garble edits)."""
-    return next((n for n, f in truth["files"].items() if f["kind"] == "budget"
-                 and n.lower().endswith((".xlsx", ".xlsm")) and n in files), None)
+    """The budget's file name when Excel wrote it as a table or turned (the cells a garble edits)."""
+    return next((n for n, f in truth["files"].items() if f["kind"] == "budget" and f.get("writer") == "excel"
+                 and f.get("layout") in GARBLED_LAYOUTS and n.lower().endswith((".xlsx", ".xlsm")) and n in files),
+                None)
 
 
 def _doc_name(truth: dict, kind: str, hpr: str) -> str | None:
@@ -293,19 +330,19 @@ def garble(rng: random.Random, sub: Submission, kind: str, files: dict[str, byte
     """Apply one garble to the files of a written submission (changed in `files`)."""
     if kind == "summary-garbled":
         name = _budget_name(files, truth)
-        coord = rng.choice(_summary_cells(files, truth))
-        value = load_workbook(io.BytesIO(files[name])).worksheets[1][coord].value
+        cell = rng.choice(_summary_cells(files, truth))
+        value = _cell_value(files[name], cell)
         text = _garbled_amount(rng, value)
-        files[name] = _with_text(files[name], [coord], text, SUMMARY_SHEET)
-        return Garble(kind, "", name, f"Oppsummering!{coord}: {value} -> {text}")
+        files[name] = _with_text(files[name], [cell], text)
+        return Garble(kind, "", name, f"Oppsummering!{cell[1]}: {value} -> {text}")
     d = _doctor_for(rng, kind, sub, truth, files)
     if kind == "amount-garbled":
         name = _budget_name(files, truth)
-        coord = rng.choice(_amount_cells(files, truth, d))
-        value = load_workbook(io.BytesIO(files[name])).worksheets[0][coord].value
+        cell = rng.choice(_amount_cells(files, truth, d))
+        value = _cell_value(files[name], cell)
         text = _garbled_amount(rng, value)
-        files[name] = _with_text(files[name], [coord], text)
-        return Garble(kind, d.hpr, name, f"{coord}: {value} -> {text}")
+        files[name] = _with_text(files[name], [cell], text)
+        return Garble(kind, d.hpr, name, f"{cell[1]}: {value} -> {text}")
     if kind == "hpr-digit" and rng.random() < 0.5:
         changed = _changed_digit(rng, d.hpr)
         plan = _doc_name(truth, "training_plan", d.hpr) if sub.regime == "A" and d.has_plan else None
@@ -315,7 +352,7 @@ def garble(rng: random.Random, sub: Submission, kind: str, files: dict[str, byte
             return Garble(kind, d.hpr, plan, changed)
         if budget:
             coords = _budget_cells(files[budget], lambda value, hprs: str(value).strip() in hprs,
-                                   {d.hpr, str(int(d.hpr))})
+                                   {d.hpr, str(int(d.hpr))}, _turned(truth, budget))
             files[budget] = _with_text(files[budget], coords, changed)
             return Garble(kind, d.hpr, budget, changed)
     edit, drawn, detail = _agreement_edit(rng, kind, d)

@@ -2,7 +2,8 @@
 form services write PDFs (not through a layout engine like pdf_doc's platypus).
 
 Its quirks are drawn per document: every word placed on its own with no space
-characters between, a little letter spacing, tables with or without ruling
+characters between (and paragraphs justified by spacing those words, as Word's
+justified export does), a little letter spacing, tables with or without ruling
 lines, a running header and "Side N" footer on every page, and pages stored
 landscape with /Rotate 90 (the text shows upright, the way scanners and
 print-to-PDF drivers store a turned sheet). Output is byte-deterministic.
@@ -35,11 +36,13 @@ class Quirks:
     ruled: bool = True  # table cells drawn with lines
     rotated: bool = False  # stored landscape with /Rotate 90
     running_header: bool = False
+    justified: bool = False  # paragraphs set flush on both sides by spacing the words (words apart implied)
 
     @classmethod
-    def draw(cls, rng: random.Random) -> "Quirks":
-        return cls(words_apart=rng.random() < 0.5, char_space=rng.choice([0, 0, 0.2, 0.4]),
-                   ruled=rng.random() < 0.5, rotated=rng.random() < 0.3, running_header=rng.random() < 0.5)
+    def draw(cls, rng: random.Random, justified: bool = False) -> "Quirks":
+        return cls(words_apart=rng.random() < 0.5 or justified, char_space=rng.choice([0, 0, 0.2, 0.4]),
+                   ruled=rng.random() < 0.5, rotated=rng.random() < 0.3, running_header=rng.random() < 0.5,
+                   justified=justified)
 
 
 class CanvasPdfBuilder(FieldLayouts):
@@ -48,6 +51,7 @@ class CanvasPdfBuilder(FieldLayouts):
     def __init__(self, quirks: Quirks, running_header: str = "") -> None:
         self.words_apart, self.char_space = quirks.words_apart, quirks.char_space
         self.ruled, self.rotated = quirks.ruled, quirks.rotated
+        self.justified = quirks.justified
         self.running_header = running_header if quirks.running_header else ""
         self._buffer = BytesIO()
         size = (_HEIGHT, _WIDTH) if self.rotated else A4
@@ -81,16 +85,20 @@ class CanvasPdfBuilder(FieldLayouts):
 
     # --- text ----------------------------------------------------------------------------------
 
-    def _draw(self, text: str, x: float, y: float, font: str, size: float) -> None:
+    def _draw(self, text: str, x: float, y: float, font: str, size: float, width: float = 0) -> None:
+        """One line; with `width`, its words spread to fill it (a justified line)."""
         text = text.replace(THIN, " ")
         if not self.words_apart:
             self._text_object(text, x, y, font, size)
             return
+        words = [w for w in text.split(" ") if w]
+        widths = [self._canvas.stringWidth(w, font, size) + self.char_space * len(w) for w in words]
         space = self._canvas.stringWidth(" ", font, size)
-        for word in text.split(" "):
-            if word:
-                self._text_object(word, x, y, font, size)
-            x += self._canvas.stringWidth(word, font, size) + space + self.char_space * len(word)
+        if width and len(words) > 1:
+            space = max(space, (width - sum(widths)) / (len(words) - 1))
+        for word, word_width in zip(words, widths):
+            self._text_object(word, x, y, font, size)
+            x += word_width + space
 
     def _text_object(self, text: str, x: float, y: float, font: str, size: float) -> None:
         obj = self._canvas.beginText(x, y)
@@ -106,10 +114,25 @@ class CanvasPdfBuilder(FieldLayouts):
         lines = self._lines(text, _WIDTH - 2 * _MARGIN, font, size)
         self._room(before + leading * len(lines))
         self.y -= before
-        for line in lines:
+        for number, line in enumerate(lines, start=1):
             self.y -= leading
-            self._draw(line, _MARGIN, self.y, font, size)
+            spread = _WIDTH - 2 * _MARGIN if self.justified and number < len(lines) else 0
+            self._draw(line, _MARGIN, self.y, font, size, spread)
         self.y -= after
+
+    def field_lines(self, lines: list[str]) -> None:
+        """Justified, the field lines are one paragraph broken by line breaks (typed with Shift+Enter in
+        Word): every line but the last is spread across the full width, a few words far apart."""
+        if not self.justified:
+            super().field_lines(lines)
+            return
+        width = _WIDTH - 2 * _MARGIN
+        broken = [part for line in lines for part in self._lines(line, width, "Helvetica", _BODY)]
+        for number, line in enumerate(broken, start=1):
+            self._room(_LEADING)
+            self.y -= _LEADING
+            self._draw(line, _MARGIN, self.y, "Helvetica", _BODY, width if number < len(broken) else 0)
+        self.y -= 4
 
     def title(self, text: str) -> None:
         self._block(text, "Helvetica-Bold", 15, 19, 0, 8)

@@ -51,8 +51,12 @@ class FieldLayouts:
                 self.table([[k.rstrip(": ") for k, _ in chunk], [v for _, v in chunk]], header=True,
                            widths=[55] * len(chunk))
         else:
-            for k, v in pairs:
-                self.para(f"{k} {self.leaders} {v}" if self.leaders else f"{k} {v}")
+            self.field_lines([f"{k} {self.leaders} {v}" if self.leaders else f"{k} {v}" for k, v in pairs])
+
+    def field_lines(self, lines: list[str]) -> None:
+        """Label and value lines, a paragraph each."""
+        for line in lines:
+            self.para(line)
 
 
 class PdfBuilder(FieldLayouts):

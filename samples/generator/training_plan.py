@@ -35,7 +35,7 @@ def draw(rng: random.Random, sub: Submission, d: Doctor, doc: PdfBuilder | DocxB
         (v.label(rng, "hpr_number"), d.hpr),
         (v.label(rng, "supervisor"), d.supervisor),
         (v.label(rng, "enterprise"), sub.kommune.name),
-        (v.label(rng, "specialisation_start"), v.fmt_date(d.specialisation_start, style)),
+        (v.label(rng, "specialisation_start"), v.fmt_date(d.specialisation_start, style, "start")),
     ]
     if isinstance(doc, DocxBuilder) and v.wide() and rng.random() < 0.15:
         doc.header(f"{v.label(rng, 'doctor_name', colon=True)} {d.name}")  # the name only in the header

@@ -23,6 +23,33 @@ def set_wide(wide: bool) -> None:
 def wide() -> bool:
     return _WIDTH["wide"]
 
+
+# Layouts of real files that a bench or test can force on every file they fit
+# (bench/accuracy.py --layout NAME); otherwise each is drawn at its share in the widest variation.
+LAYOUTS = ("month-dates", "qualified-dates", "described-position", "odt", "fpdf2", "justified", "not-agreement",
+           "long-pdf")
+_FORCED: set[str] = set()
+
+
+def force(*layouts: str) -> None:
+    """Draw these layouts wherever they fit and none of the others, so that what a bench measures is
+    theirs alone (no layouts: every layout back to its share)."""
+    unknown = set(layouts) - set(LAYOUTS)
+    if unknown:
+        raise ValueError(f"unknown layouts: {sorted(unknown)}")
+    _FORCED.clear()
+    _FORCED.update(layouts)
+
+
+def chance(rng: random.Random, layout: str, share: float) -> bool:
+    """Whether a file takes a layout: at `share` in the widest variation, never when narrow; when layouts
+    are forced, exactly when this is one of them. The draw is made either way, so forcing a layout
+    leaves every other choice of the seed as it was."""
+    drawn = rng.random() < share
+    if _FORCED:
+        return layout in _FORCED
+    return wide() and drawn
+
 LABELS: dict[str, tuple[str, ...]] = {
     "doctor_name": ("Navn", "Legens navn", "Navn på lege"),
     "hpr_number": ("HPR-nr.", "HPR nr", "HPR-nummer", "Helsepersonellnummer"),
@@ -68,6 +95,55 @@ POSITION_TEXTS: dict[str, tuple[str, ...]] = {
     "annen": ("lege ved legevakt", "sykehjemslege", "kommunelege, legevakt"),
 }
 
+# Positions as agreements describe them under their own labels, instead of one word.
+DESCRIBED_POSITIONS: dict[str, tuple[str, ...]] = {
+    "naeringsdrivende": ("Næringsdrift (privat praksis)", "Selvstendig næringsdrivende med fastlegeliste",
+                         "Privat praksis med driftsavtale"),
+    "kommunalt_ansatt": ("Fast ansatt i kommunen", "Kommunal fastlønnsstilling", "Fastlønnet fastlege"),
+    "vikar": ("Vikariat i fastlegehjemmel", "Vikar i fastlegepraksis"),
+    "introduksjonslege": ("Introduksjonsstilling (introduksjonslege)",),
+    "annen": ("Stilling ved kommunal legevakt", "Tilsynslege ved sykehjem"),
+}
+DESCRIBED_POSITION_LABELS = ("Avtaleform", "Tilknytning til kommunen", "Tilknytningsform", "Ansettelsesforhold")
+# The body of such an agreement names other positions in passing; the labelled value decides.
+POSITIONS_IN_PASSING = (
+    "Ved fravær sørger legen for inntak av vikar etter avtale med kommunen.",
+    "Fravær til kurs dekkes ved bruk av vikar, og kommunen kan bistå med å skaffe vikar.",
+)
+
+# Start and end dates under labels with the inclusive qualifiers ("t.o.m.", "fra og med"), labels
+# followed by more words, and one label over both dates.
+QUALIFIERS = {"start": ("f.o.m.", "fra og med", "F.o.m."), "end": ("t.o.m.", "til og med", "T.o.m.")}
+QUALIFIED_SUBJECTS = {"start": ("Tiltredelse", "Ansatt", "Startdato"), "end": ("Sluttdato", "Ansatt")}
+VIKAR_SUBJECTS = ("Vikariat", "Vikariatet varer")
+LABEL_TAILS = {"start": ("Tiltredelse i stillingen", "Startdato for arbeidsforholdet"),
+               "end": ("Sluttdato for vikariatet i kommunen", "Sluttdato i vikariatet")}
+PERIOD_LABELS = ("Periode", "Ansettelsesperiode", "Vikariatperiode")
+
+
+def qualified_label(rng: random.Random, role: str, vikar: bool) -> str:
+    """A start or end label in one of the inclusive forms: "Vikariat t.o.m.", "Sluttdato (t.o.m.)",
+    "Tiltredelse fra og med", or a known label followed by more words."""
+    subjects = QUALIFIED_SUBJECTS[role] + (VIKAR_SUBJECTS if vikar else ())
+    qualifier = rng.choice(QUALIFIERS[role])
+    form = rng.randrange(4)
+    if form == 0:
+        text = f"{rng.choice(subjects)} ({qualifier})"
+    elif form == 1:
+        text = rng.choice(LABEL_TAILS[role])
+    else:
+        text = f"{rng.choice(subjects)} {qualifier}"
+    return styled(rng, text)
+
+
+def period_text(rng: random.Random, start: str, end: str) -> tuple[str, str]:
+    """One label over both dates: "Periode: 01.09.2023 – 31.08.2024", or both qualifiers in one value."""
+    if rng.random() < 0.5:
+        return styled(rng, rng.choice(PERIOD_LABELS)), f"{start} {rng.choice(['–', '-', 'til'])} {end}"
+    start_q, end_q = rng.choice([("f.o.m.", "t.o.m."), ("fra og med", "til og med"), ("fra", "til")])
+    return styled(rng, rng.choice(PERIOD_LABELS + VIKAR_SUBJECTS)), f"{start_q} {start} {end_q} {end}"
+
+
 MONTHS = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august",
           "september", "oktober", "november", "desember")
 
@@ -75,7 +151,11 @@ MONTHS = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august",
 def label(rng: random.Random, field: str, colon: bool | None = None) -> str:
     """A synonym for the field, in varied case and spacing, with or without a colon."""
     synonyms = LABELS[field] + (WIDE_LABELS.get(field, ()) if wide() else ())
-    text = rng.choice(synonyms)
+    return styled(rng, rng.choice(synonyms), colon)
+
+
+def styled(rng: random.Random, text: str, colon: bool | None = None) -> str:
+    """A label as people type it: varied case and spacing, with or without a colon."""
     case = rng.random()
     if case < 0.12:
         text = text.upper()
@@ -126,23 +206,44 @@ def percent(rng: random.Random, value: int) -> str:
 
 
 def date_style(rng: random.Random) -> str:
+    """How one document writes its dates; at the widest, sometimes with Norwegian month names as
+    municipalities' own templates do ("1. sept. 2023", "mars 2024") or with slashes ("03/12/2018")."""
     styles = ["dd.mm.yyyy", "d.m.yyyy", "d. month yyyy", "iso"]
     if wide():
         styles += ["dd.mm.yy", "d. month yyyy", "dd-mm-yyyy"]
-    return rng.choice(styles)
+    style = rng.choice(styles)
+    if chance(rng, "month-dates", 0.2):
+        style = rng.choice(["d. mon. yyyy", "d. Month yyyy", "dd/mm/yyyy", "month yyyy"])
+    return style
 
 
-def fmt_date(d: date, style: str) -> str:
+MONTH_ABBREVIATIONS = ("jan.", "feb.", "mars", "apr.", "mai", "juni", "juli", "aug.", "sept.", "okt.", "nov.", "des.")
+
+
+def fmt_date(d: date, style: str, role: str = "") -> str:
+    """The date in a style; "month yyyy" only where the month alone says the day: the first of the
+    month for a start (`role` "start"), the last for an end ("end"), else the day is written out."""
+    if style == "month yyyy":
+        last = (date(d.year + d.month // 12, d.month % 12 + 1, 1) - date.resolution).day
+        if (role, d.day) in (("start", 1), ("end", last)):
+            return f"{MONTHS[d.month - 1]} {d.year}"
+        style = "d. month yyyy"
     if style == "dd.mm.yyyy":
         return d.strftime("%d.%m.%Y")
     if style == "d.m.yyyy":
         return f"{d.day}.{d.month}.{d.year}"
     if style == "dd-mm-yyyy":
         return d.strftime("%d-%m-%Y")
+    if style == "dd/mm/yyyy":
+        return d.strftime("%d/%m/%Y")
     if style == "dd.mm.yy":
         return d.strftime("%d.%m.%y")
     if style == "d. month yyyy":
         return f"{d.day}. {MONTHS[d.month - 1]} {d.year}"
+    if style == "d. Month yyyy":
+        return f"{d.day}. {MONTHS[d.month - 1].capitalize()} {d.year}"
+    if style == "d. mon. yyyy":
+        return f"{d.day}. {MONTH_ABBREVIATIONS[d.month - 1]} {d.year}"
     return d.isoformat()
 
 

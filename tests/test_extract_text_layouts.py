@@ -1,0 +1,292 @@
+"""Layouts of real text documents, drawn by the generator on request (variation.force), read field by field:
+dates with month names, inclusive start and end labels, positions described under their own labels,
+.odt agreements, fpdf2's centred table cells, justified text, letters and advertisements that name
+agreements, and reports of hundreds of pages."""
+from __future__ import annotations
+
+import random
+from contextlib import contextmanager
+from datetime import date
+
+import pytest
+
+import extractors.pdf_text
+from extractors import read_attachment
+from extractors.models import Grade
+from extractors.pdf_text import pdf_lines
+from extractors.safety import LIMITS
+from samples.generator import agreement, cover_letter, new_context, notices, scenarios, truth
+from samples.generator.odt_doc import OdtBuilder
+from samples.generator.pdf_canvas import CanvasPdfBuilder, Quirks
+from samples.generator.pdf_doc import PdfBuilder
+from samples.generator.pdf_fpdf import FpdfBuilder
+from samples.generator.plan import Submission
+from samples.generator.variation import force
+
+FIELDS = ["municipality_name", "doctor_name", "hpr_number", "position", "position_percent", "employment_start",
+          "employment_end", "effective_from", "signed_municipality", "signed_doctor"]
+
+
+@contextmanager
+def forced(*layouts: str):
+    force(*layouts)
+    try:
+        yield
+    finally:
+        force()
+
+
+def _plans(layout: str, year: int, count: int, variant: str | None = None) -> list[tuple[random.Random, Submission]]:
+    plans = []
+    for n in range(count):
+        rng = random.Random(f"layouts:{layout}:{year}:{n}")
+        status = "reject" if variant == "vikar-too-short" else "approve"
+        plans.append((rng, scenarios.build(rng, new_context(), f"AR-{year}-0008{n:02d}", year, status, variant)))
+    return plans
+
+
+def _agreements(tmp_path, layout: str, year: int = 2024, count: int = 4, variant: str | None = None):
+    """`count` agreements drawn with the layout forced: (truth fields, what was read) for each."""
+    read = []
+    for index, (rng, sub) in enumerate(_plans(layout, year, count, variant)):
+        doctor = sub.doctors[0]
+        with forced(layout):
+            data, ext, _scan = agreement.render(rng, sub, doctor)
+        path = tmp_path / f"avtale{index}.{ext}"
+        path.write_bytes(data)
+        read.append((truth.agreement(sub, doctor)["fields"], read_attachment(path)))
+    return read
+
+
+def _wrong(read) -> list:
+    """(field, truth, read) wherever a field differs from the truth."""
+    wrong = []
+    for fields, attachment in read:
+        record = attachment.agreement
+        for name in FIELDS:
+            value = getattr(record, name).value if record else None
+            shown = value.isoformat() if isinstance(value, date) else value
+            expected = fields[name]
+            if name == "position_percent" and value is not None:
+                shown = f"{value:.2f}"
+            if shown != expected:
+                wrong.append((name, expected, shown))
+    return wrong
+
+
+def _pdf(tmp_path, builder, name: str = "dok.pdf"):
+    path = tmp_path / name
+    path.write_bytes(builder.bytes())
+    return path
+
+
+def _fields_read(tmp_path, pairs: list[tuple[str, str]], layout: str = "table"):
+    """An ALIS-avtale holding an HPR number and these label/value pairs, as the agreement read from it."""
+    builder = PdfBuilder()
+    builder.title("ALIS-avtale")
+    builder.fields([("HPR-nr.:", "1234567"), *pairs], False, layout)
+    return read_attachment(_pdf(tmp_path, builder)).agreement
+
+
+# --- dates ---------------------------------------------------------------------------------------
+
+def test_a_month_named_without_a_day_is_its_first_day_and_graded_low(tmp_path):
+    record = _fields_read(tmp_path, [("Tiltredelse:", "mars 2024")])
+    assert (record.employment_start.value, record.employment_start.grade) == (date(2024, 3, 1), Grade.low)
+
+
+def test_an_inclusive_end_given_as_a_month_is_the_months_last_day(tmp_path):
+    assert _fields_read(tmp_path, [("Vikariat t.o.m.:", "juni 2024")], "lines").employment_end.value == date(2024, 6, 30)
+
+
+# --- start and end labels --------------------------------------------------------------------------
+
+def test_vikariat_agreements_under_inclusive_start_and_end_labels_are_read(tmp_path):
+    assert _wrong(_agreements(tmp_path, "qualified-dates", 2024, count=6, variant="via-agency")) == []
+
+
+@pytest.mark.parametrize("layout, label", [
+    ("lines", "Vikariat t.o.m."),
+    *[(layout, label) for layout in ("table", "above")
+      for label in ("Vikariat t.o.m.", "Vikariatet varer til og med", "Sluttdato for vikariatet i kommunen:",
+                    "SLUTTDATO T.O.M.")],
+])
+def test_an_end_date_under_an_inclusive_label_is_read_inline_and_in_table_cells(tmp_path, layout, label):
+    record = _fields_read(tmp_path, [("Tiltredelse:", "01.09.2023"), (label, "31.08.2024")], layout)
+    assert (record.employment_start.value, record.employment_end.value) == (date(2023, 9, 1), date(2024, 8, 31))
+
+
+@pytest.mark.parametrize("label", ["Tiltredelse f.o.m.", "Ansatt fra og med:"])
+def test_a_start_date_under_an_inclusive_label_is_read(tmp_path, label):
+    assert _fields_read(tmp_path, [(label, "1. sept. 2023")], "table").employment_start.value == date(2023, 9, 1)
+
+
+@pytest.mark.parametrize("label, value", [("Periode:", "01.09.2023 – 31.08.2024"),
+                                          ("Periode:", "f.o.m. 01.09.2023 t.o.m. 31.08.2024"),
+                                          ("Vikariatet varer", "fra og med 1. september 2023 til og med 31. august 2024"),
+                                          ("Vikariat", "fra 01.09.2023 til 31.08.2024")])
+def test_one_period_label_over_both_dates_gives_start_and_end(tmp_path, label, value):
+    record = _fields_read(tmp_path, [(label, value)], "lines")
+    assert (record.employment_start.value, record.employment_end.value) == (date(2023, 9, 1), date(2024, 8, 31))
+
+
+def test_an_end_qualifier_never_makes_a_start_date(tmp_path):
+    record = _fields_read(tmp_path, [("Ansatt t.o.m.:", "31.08.2024")], "table")
+    assert (record.employment_start.found, record.employment_end.value) == (False, date(2024, 8, 31))
+
+
+def test_a_header_row_whose_labels_run_on_holds_its_values_below(tmp_path):
+    record = _fields_read(tmp_path, [("Stillingsandel", "100 %"), ("Tiltredelse i stillingen", "07.09.23")], "above")
+    assert (str(record.position_percent.value), record.employment_start.value) == ("100", date(2023, 9, 7))
+
+
+def test_a_date_label_inside_a_longer_label_of_another_field_is_not_that_label(tmp_path):
+    record = _fields_read(tmp_path, [("Avtalens startdato:", "01.03.2024")], "table")
+    assert (record.employment_start.found, record.effective_from.value) == (False, date(2024, 3, 1))
+
+
+# --- positions ----------------------------------------------------------------------------------------
+
+def test_a_position_described_under_its_own_label_decides_over_positions_named_in_passing(tmp_path):
+    read = _agreements(tmp_path, "described-position", 2020, count=6)
+    assert _wrong(read) == []
+    assert all(a.agreement.position.evidence.route != "running-text" for _, a in read)
+
+
+def test_positions_named_only_in_passing_decide_nothing(tmp_path):
+    builder = PdfBuilder()
+    builder.title("Fastlegeavtale")
+    builder.fields([("HPR-nr.:", "1234567")], False, "lines")
+    builder.para("Ved fravær sørger legen for inntak av vikar etter avtale med kommunen.")
+    assert read_attachment(_pdf(tmp_path, builder)).agreement.position.found is False
+
+
+# --- OpenDocument -------------------------------------------------------------------------------------
+
+def test_odt_agreements_are_read_field_by_field(tmp_path):
+    assert _wrong(_agreements(tmp_path, "odt", 2024, count=6)) == []
+
+
+def test_fields_set_in_an_odt_frame_are_read(tmp_path):
+    odt = OdtBuilder()
+    odt.framed_fields = True
+    odt.title("ALIS-avtale")
+    odt.fields([("Navn:", "Kari Nordmann"), ("HPR-nr.:", "1234567")], False, "table")
+    path = tmp_path / "avtale.odt"
+    path.write_bytes(odt.bytes())
+    record = read_attachment(path).agreement
+    assert (record.doctor_name.value, record.hpr_number.value) == ("Kari Nordmann", "1234567")
+
+
+def test_an_odt_page_header_is_read(tmp_path):
+    odt = OdtBuilder()
+    odt.header("Alta kommune – Org.nr. 940 123 450")
+    odt.title("ALIS-avtale")
+    odt.fields([("HPR-nr.:", "1234567")], False, "lines")
+    path = tmp_path / "avtale.odt"
+    path.write_bytes(odt.bytes())
+    assert read_attachment(path).agreement.municipality_org_number.value == "940123450"
+
+
+# --- fpdf2's tables ----------------------------------------------------------------------------------------
+
+def test_agreements_from_fpdf2_are_read_field_by_field(tmp_path):
+    assert _wrong(_agreements(tmp_path, "fpdf2", 2020, count=6)) == []
+
+
+def test_a_label_wrapped_around_its_vertically_centred_value_is_one_row(tmp_path):
+    pdf = FpdfBuilder()
+    pdf.table([["Sluttdato for vikariatet i kommunen (t.o.m.)", "31.08.2024"]], widths=[40, 60])
+    lines, _pages = pdf_lines(_pdf(tmp_path, pdf))
+    assert [line.cells for line in lines] == [["Sluttdato for vikariatet i kommunen (t.o.m.)", "31.08.2024"]]
+
+
+# --- justified text ----------------------------------------------------------------------------------------
+
+def test_justified_agreements_written_one_word_at_a_time_are_read_field_by_field(tmp_path):
+    assert _wrong(_agreements(tmp_path, "justified", 2020, count=6)) == []
+
+
+def test_a_justified_line_of_long_words_spaced_wide_is_one_cell(tmp_path):
+    pdf = CanvasPdfBuilder(Quirks(words_apart=True, justified=True))
+    pdf.para("Kvalitetsforbedringsarbeidet i allmennlegetjenesten og spesialistutdanningsprogrammet "
+             "kommunehelsetjenesteloven og helsepersonelloven gjelder.")
+    lines, _pages = pdf_lines(_pdf(tmp_path, pdf))
+    assert [len(line.cells) for line in lines if "Side" not in line.text] == [1, 1]
+
+
+def test_field_lines_spread_across_a_justified_paragraph_keep_label_and_value_together(tmp_path):
+    pdf = CanvasPdfBuilder(Quirks(words_apart=True, justified=True))
+    pdf.title("ALIS-avtale")
+    pdf.fields([("Legens navn:", "Kari Nordmann"), ("Stillingsprosent:", "80 %"), ("HPR-nr.:", "1234567")], False,
+               "lines")
+    record = read_attachment(_pdf(tmp_path, pdf)).agreement
+    assert (record.doctor_name.value, str(record.position_percent.value)) == ("Kari Nordmann", "80")
+
+
+# --- documents that are not agreements ----------------------------------------------------------------
+
+def _read_pdf_bytes(tmp_path, data: bytes):
+    path = tmp_path / "vedlegg.pdf"
+    path.write_bytes(data)
+    return read_attachment(path)
+
+
+@pytest.mark.parametrize("draw", [notices.job_advertisement, notices.information_letter],
+                         ids=["job-advertisement", "information-letter"])
+def test_a_notice_whose_heading_is_followed_by_text_naming_an_agreement_is_other(tmp_path, draw):
+    rng, sub = _plans("not-agreement", 2020, 1)[0]
+    assert _read_pdf_bytes(tmp_path, draw(rng, sub, PdfBuilder())).kind == "other"
+
+
+def test_a_cover_letter_naming_the_agreements_it_sends_is_other(tmp_path):
+    rng, sub = _plans("not-agreement", 2020, 1)[0]
+    with forced("not-agreement"):
+        data = cover_letter.render(rng, sub, as_pdf=True)
+    assert _read_pdf_bytes(tmp_path, data).kind == "other"
+
+
+def test_every_notice_the_generator_draws_is_other(tmp_path):
+    kinds = set()
+    for index, (rng, sub) in enumerate(_plans("notices", 2024, 8)):
+        data, ext = notices.render(rng, sub)
+        path = tmp_path / f"vedlegg{index}.{ext}"
+        path.write_bytes(data)
+        kinds.add(read_attachment(path).kind)
+    assert kinds == {"other"}
+
+
+# --- long PDFs ---------------------------------------------------------------------------------------
+
+def _pages_laid_out(monkeypatch) -> list[str]:
+    laid_out: list[str] = []
+    group = extractors.pdf_text.group_words
+
+    def counting(words, where, *args):
+        laid_out.append(where)
+        return group(words, where, *args)
+
+    monkeypatch.setattr(extractors.pdf_text, "group_words", counting)
+    return laid_out
+
+
+def test_a_report_of_hundreds_of_pages_is_classified_from_its_first_pages(tmp_path, monkeypatch):
+    rng, sub = _plans("long-pdf", 2024, 1)[0]
+    path = tmp_path / "plan.pdf"
+    path.write_bytes(notices.long_report(rng, sub, 350))
+    laid_out = _pages_laid_out(monkeypatch)
+    attachment = read_attachment(path)
+    assert (attachment.kind, len(laid_out)) == ("other", LIMITS.pdf_classify_pages)
+
+
+def test_a_long_agreement_is_read_up_to_the_page_cap_and_flagged(tmp_path, monkeypatch):
+    builder = PdfBuilder()
+    builder.title("ALIS-avtale")
+    builder.fields([("Navn:", "Kari Nordmann"), ("HPR-nr.:", "1234567")], False, "table")
+    for _ in range(LIMITS.pdf_read_pages + 5):
+        builder.page_break()
+        builder.para("Vedlegg: rammeavtalen mellom KS og Den norske legeforening.")
+    laid_out = _pages_laid_out(monkeypatch)
+    attachment = read_attachment(_pdf(tmp_path, builder))
+    assert (attachment.agreement.hpr_number.value, attachment.flags) == ("1234567", ["pages-capped"])
+    assert len(laid_out) == LIMITS.pdf_read_pages
