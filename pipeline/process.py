@@ -6,7 +6,6 @@ Whatever goes wrong inside a submission ends as a `manual_review` result with
 from __future__ import annotations
 
 import logging
-import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -17,8 +16,8 @@ from checks.models import ApplicationFacts, Decision
 from checks.parameters import UnknownYear, load_parameters
 from checks.registers import Registers
 from extractors import read_form
-from extractors.models import FormRecord
-from pipeline.inbox import SubmissionError, opened, submission_id
+from extractors.models import Attachment, ExtractionProblem, FormRecord
+from pipeline.inbox import OPEN_SECONDS, Deadline, Member, Submission, SubmissionError, members, opened, submission_id
 from pipeline.isolation import Limits, read_isolated
 from pipeline.outputs import remove_if_present, write_atomic
 from pipeline.render.batch_summary import deciding_rules
@@ -29,15 +28,27 @@ from pipeline.result import AttachmentResult, BatchEntry, DoctorResult, Municipa
 log = logging.getLogger(__name__)
 
 FORM_NAME = "skjema.json"
+NOT_A_REGULAR_FILE = "not-a-regular-file"  # the problem code of a link, pipe or device among the attachments
 
 
 def process_submission(entry: Path, registers: Registers, limits: Limits = Limits()) -> Result:
-    """Read, check and decide one submission; never raises."""
-    sid = submission_id(entry)
+    """Read, check and decide one inbox entry under the id its name gives; never raises."""
+    return decide_submission(Submission(entry, submission_id(entry)), registers, limits)
+
+
+def decide_submission(submission: Submission, registers: Registers, limits: Limits = Limits(),
+                      opening_seconds: float = OPEN_SECONDS) -> Result:
+    """Read, check and decide one submission; never raises. A refused one gets its reason as pipeline.error."""
+    sid = submission.sid
     try:
-        with opened(entry) as folder:
-            form = read_form(folder / FORM_NAME)
-            attachments = [read_isolated(path, name, limits) for path, name in attachment_files(folder)]
+        if submission.refused:
+            raise SubmissionError(submission.refused)
+        deadline = Deadline(opening_seconds)
+        with opened(submission.entry, deadline) as folder:
+            files = members(folder, deadline)
+            form = _form(folder, files)
+            deadline.check()
+            attachments = [_attachment(member, limits) for member in files if member.name != FORM_NAME]
         facts = ApplicationFacts(submission_id=sid, form=form, attachments=attachments)
         return build_result(facts, decide_for_year(facts, registers))
     except Exception as exc:
@@ -45,23 +56,25 @@ def process_submission(entry: Path, registers: Registers, limits: Limits = Limit
         return error_result(sid, exc)
 
 
-# What Windows and Office leave in a zipped folder (thumbnail caches, folder settings, lock files
-# of open documents): never an attachment, so never reported as an unreadable one.
-_LEFTOVERS = re.compile(r"^(thumbs\.db|ehthumbs\.db|desktop\.ini|~\$.*)$", re.IGNORECASE)
-
-
 def attachment_files(folder: Path) -> list[tuple[Path, str]]:
-    """Every file but the form, with its name relative to the submission; hidden files and what an
-    operating system leaves behind (macOS resource forks, Thumbs.db, Office lock files) skipped."""
-    files = []
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder)
-        if not path.is_file() or rel.as_posix() == FORM_NAME:
-            continue
-        if any(part.startswith(".") or part == "__MACOSX" for part in rel.parts) or _LEFTOVERS.match(path.name):
-            continue
-        files.append((path, rel.as_posix()))
-    return files
+    """Every regular file but the form, with its name relative to the submission (inbox.members)."""
+    return [(m.path, m.name) for m in members(folder, Deadline()) if m.refused is None and m.name != FORM_NAME]
+
+
+def _form(folder: Path, files: list[Member]) -> FormRecord:
+    """The form, unless skjema.json is a link, a pipe or a device: then it is not read, and says so."""
+    found = next((m for m in files if m.name == FORM_NAME), None)
+    if found is not None and found.refused:
+        return FormRecord(problems=[f"{FORM_NAME} er {found.refused} og ble ikke lest"])
+    return read_form(folder / FORM_NAME)
+
+
+def _attachment(member: Member, limits: Limits) -> Attachment:
+    if member.refused is None:
+        return read_isolated(member.path, member.name, limits)
+    return Attachment(file=member.name, sha256="", kind="unreadable", reason="Ikke en vanlig fil",
+                      problem=ExtractionProblem(code=NOT_A_REGULAR_FILE, message=(
+                          f"Filen er {member.refused} og ble ikke åpnet; bare vanlige filer leses")))
 
 
 def decide_for_year(facts: ApplicationFacts, registers: Registers) -> Decision:
