@@ -17,8 +17,9 @@ from rich.table import Table
 from pipeline.settings import DEFAULT_REGISTERS, apply_prefect_defaults
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="ALIS intake: read, check and summarise applications.")
-err = Console(stderr=True)
-out_console = Console()
+# Messages are never broken into lines: an operator greps them in logs.
+err = Console(stderr=True, soft_wrap=True)
+out_console = Console(soft_wrap=True)
 
 RegistersOpt = typer.Option(DEFAULT_REGISTERS, "--registers", help="Folder with the five register CSVs.")
 

@@ -65,7 +65,7 @@ def _form(folder: Path, files: list[Member]) -> FormRecord:
     """The form, unless skjema.json is a link, a pipe or a device: then it is not read, and says so."""
     found = next((m for m in files if m.name == FORM_NAME), None)
     if found is not None and found.refused:
-        return FormRecord(problems=[f"{FORM_NAME} er {found.refused} og ble ikke lest"])
+        return FormRecord(problems=[f"{FORM_NAME} er {found.refused} og ble ikke lest."])
     return read_form(folder / FORM_NAME)
 
 
@@ -80,12 +80,19 @@ def _attachment(member: Member, limits: Limits) -> Attachment:
 def decide_for_year(facts: ApplicationFacts, registers: Registers) -> Decision:
     year = facts.form.grant_year
     if year is None:
-        return decide_without_rules(facts, "Søknadsskjemaet oppgir ikke tilskuddsår.")
+        return decide_without_rules(facts, _without_year(facts.form))
     try:
         params = load_parameters(year)
     except UnknownYear:
         return decide_without_rules(facts, f"Det finnes ikke regler for tilskuddsåret {year}.")
     return decide(facts, params, registers)
+
+
+def _without_year(form: FormRecord) -> str:
+    """Why there is no grant year: what the form reader found (a form that could not be read at all says so)."""
+    if not form.problems:
+        return "Søknadsskjemaet oppgir ikke tilskuddsår."
+    return " ".join(p if p.endswith(".") else f"{p}." for p in form.problems)
 
 
 def build_result(facts: ApplicationFacts, decision: Decision) -> Result:
