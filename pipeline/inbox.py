@@ -118,7 +118,7 @@ def submissions(inbox: Path) -> list[Submission]:
             entry, refused = group[0]
             listed.append(Submission(entry, submission_id(entry), refused))
         else:
-            listed.extend(_clashing(entry for entry, _ in group))
+            listed.extend(_clashing([entry for entry, _ in group]))
     return sorted(listed, key=lambda s: s.entry.name)
 
 
@@ -135,8 +135,8 @@ def find_submission(inbox: Path, sid: str) -> Submission:
 
 
 def _as_submission(entry: Path) -> tuple[bool, str | None]:
-    """Whether the entry is a submission, and why it is refused; a link is never followed to find out more
-    than whether it points at a folder."""
+    """Whether the entry stands where a submission would (a folder, a .zip, a link to a folder), and why
+    it is refused when it is not a real folder or regular file. Nothing is opened to find out."""
     mode = os.lstat(entry).st_mode
     zipped = entry.name.lower().endswith(".zip")
     if stat.S_ISDIR(mode):
@@ -148,8 +148,7 @@ def _as_submission(entry: Path) -> tuple[bool, str | None]:
     return True, f"innsendingen «{entry.name}» er {special_kind(mode)} og ble ikke åpnet (bare mapper og zip-filer leses)"
 
 
-def _clashing(entries) -> list[Submission]:
-    entries = list(entries)
+def _clashing(entries: list[Path]) -> list[Submission]:
     shared = submission_id(entries[0])
     names = " og ".join(f"«{e.name}»" for e in entries)
     why = (f"innsendingene {names} får samme id ({shared}); ingen av dem er behandlet, så den ene ikke "
@@ -165,10 +164,10 @@ def open_regular(path: Path) -> BinaryIO:
         fd = os.open(path, flags)
     except OSError as exc:
         raise SubmissionError(f"«{path.name}» kunne ikke åpnes ({type(exc).__name__})") from exc
-    kind = special_kind(os.fstat(fd).st_mode)
-    if kind or stat.S_ISDIR(os.fstat(fd).st_mode):
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
         os.close(fd)
-        raise SubmissionError(f"«{path.name}» er {kind or 'en mappe'} og ble ikke åpnet")
+        raise SubmissionError(f"«{path.name}» er {special_kind(mode) or 'en mappe'} og ble ikke åpnet")
     return os.fdopen(fd, "rb")
 
 

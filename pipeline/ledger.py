@@ -75,9 +75,13 @@ class Ledger:
         return record.result
 
     def keep(self, content: str, result: Result) -> None:
+        """Writes the record; one that cannot be written costs only a decision made again after a crash."""
         record = DecisionRecord(submission_id=result.submission_id, content=content, inputs=self.inputs,
                                 rules=rules_digest(result.grant_year), result=result)
-        write_atomic(self.folder / f"{result.submission_id}.json", record.model_dump_json())
+        try:
+            write_atomic(self.folder / f"{result.submission_id}.json", record.model_dump_json())
+        except OSError as exc:
+            log.warning("submission %s: decision not kept (%s)", result.submission_id, type(exc).__name__)
 
 
 def _content(submission: Submission) -> str | None:
