@@ -9,9 +9,10 @@ import json
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
-from pipeline.out_lock import holding
+from pipeline.out_lock import LOCK_FILE, holding
 from samples.generator import generate
 from tests.cli import ALIS, alis
 
@@ -20,20 +21,34 @@ HOLD = ("import sys, time; from pathlib import Path; from pipeline.out_lock impo
         "with holding(Path(sys.argv[1]), 'batch'):\n    print('held', flush=True); time.sleep(600)")
 
 
-def test_of_two_batches_started_together_on_one_out_one_is_refused(tmp_path, prefect_server):
-    inboxes = [tmp_path / "a", tmp_path / "b"]
-    generate(inboxes[0], 3, seed=11)
-    generate(inboxes[1], 3, seed=12)
+def held_by(out: Path, pid: int, timeout: float = 120) -> bool:
+    """Whether the process `pid` comes to hold OUT's lock within `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if json.loads((out / LOCK_FILE).read_text() or "{}").get("pid") == pid:
+                return True
+        except (OSError, ValueError):
+            pass
+        time.sleep(0.05)
+    return False
+
+
+def test_a_second_batch_on_an_out_a_batch_is_writing_to_is_refused(tmp_path, prefect_server):
+    first, second = tmp_path / "a", tmp_path / "b"
+    generate(first, 3, seed=11)
+    generate(second, 3, seed=12)
     out = tmp_path / "out"
-    started = [subprocess.Popen([ALIS, "batch", inbox, "--out", out], env=prefect_server.env, text=True,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE) for inbox in inboxes]
-    finished = [(p.wait(600), p.stderr.read()) for p in started]
-    assert sorted(code for code, _ in finished) == [0, 1]
-    winner = next(inbox for inbox, (code, _) in zip(inboxes, finished) if code == 0)
-    refusal = next(err for code, err in finished if code == 1)
-    assert "er i bruk av en annen kjøring" in refusal
+    log = tmp_path / "first.log"
+    with open(log, "w") as stderr:
+        running = subprocess.Popen([ALIS, "batch", first, "--out", out], env=prefect_server.env,
+                                   stdout=subprocess.DEVNULL, stderr=stderr)
+    assert held_by(out, running.pid)
+    refused = alis("batch", second, "--out", out, env=prefect_server.env)
+    assert running.wait(600) == 0, log.read_text()[-2000:]
+    assert refused.returncode == 1 and "er i bruk av en annen kjøring (alis batch" in refused.stderr
     listed = {row["submission_id"] for row in json.loads((out / "batch.json").read_text())["submissions"]}
-    assert listed == {p.stem for p in (winner / ".truth").glob("*.json")}
+    assert listed == {p.stem for p in (first / ".truth").glob("*.json")}
 
 
 def test_a_run_on_a_held_out_is_refused_at_once(tmp_path):

@@ -58,6 +58,18 @@ def triggered(name: str, **parameters):
     return run
 
 
+def logged(client, run_id, line: re.Pattern, seconds: float = 60) -> bool:
+    """Whether the run's logs come to hold `line`: a run sends its logs in batches, some after it ended."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        logs = client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[run_id])), limit=200,
+                                offset=0)
+        if any(line.search(log.message) for log in logs):
+            return True
+        time.sleep(1)
+    return False
+
+
 def test_serve_refuses_without_a_running_server(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     env["PREFECT_HOME"] = str(tmp_path / "home")
@@ -94,9 +106,7 @@ def test_a_served_nightly_run_shows_its_logs_progress_and_artifacts_in_prefect(s
     client = service["client"]
     listed = json.loads((service["out"] / "batch.json").read_text())["submissions"]
     assert len(listed) == 3
-    logs = " ".join(log.message for log in client.read_logs(
-        log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[run.id])), limit=200, offset=0))
-    assert re.search(r"Søknader avgjort( \(\d fra før\))?: 3 av 3", logs), logs
+    assert logged(client, run.id, re.compile(r"Søknader avgjort( \(\d fra før\))?: 3 av 3"))
     artifacts = httpx.post(f"{prefect_server.url}/artifacts/filter", timeout=30, json={
         "artifacts": {"flow_run_id": {"any_": [str(run.id)]}}, "limit": 50, "offset": 0, "sort": "CREATED_DESC"}).json()
     assert {"progress", "markdown", "table"} <= {artifact["type"] for artifact in artifacts}
