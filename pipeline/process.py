@@ -56,11 +56,6 @@ def decide_submission(submission: Submission, registers: Registers, limits: Limi
         return error_result(sid, exc)
 
 
-def attachment_files(folder: Path) -> list[tuple[Path, str]]:
-    """Every regular file but the form, with its name relative to the submission (inbox.members)."""
-    return [(m.path, m.name) for m in members(folder, Deadline()) if m.refused is None and m.name != FORM_NAME]
-
-
 def _form(folder: Path, files: list[Member]) -> FormRecord:
     """The form, unless skjema.json is a link, a pipe or a device: then it is not read, and says so."""
     found = next((m for m in files if m.name == FORM_NAME), None)

@@ -40,9 +40,12 @@ def started(out: Path, command: str, wait: bool, logger: logging.Logger | loggin
         if left:
             logger.warning("took over %s from a run that ended without releasing it (%s)", out, describe(left))
         workfolder.activate()
-        for run in crash_abandoned_runs():
-            logger.warning("flow run %s set Crashed: its process is gone", run)
-        label_this_run()
+        try:
+            for run in crash_abandoned_runs():
+                logger.warning("flow run %s set Crashed: its process is gone", run)
+            label_this_run()
+        except Exception as exc:  # noqa: BLE001 - housekeeping in Prefect never stops a night's work
+            logger.warning("earlier runs not checked for crashes: %s", type(exc).__name__)
         yield
 
 
