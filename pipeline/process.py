@@ -6,6 +6,7 @@ Whatever goes wrong inside a submission ends as a `manual_review` result with
 from __future__ import annotations
 
 import logging
+import tempfile
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -17,7 +18,8 @@ from checks.parameters import UnknownYear, load_parameters
 from checks.registers import Registers
 from extractors import read_form
 from extractors.models import Attachment, ExtractionProblem, FormRecord
-from pipeline.inbox import OPEN_SECONDS, Deadline, Member, Submission, SubmissionError, members, opened, submission_id
+from pipeline.inbox import (OPEN_SECONDS, Deadline, Member, Submission, SubmissionError, members, open_regular, opened,
+                            submission_id)
 from pipeline.isolation import Limits, read_isolated
 from pipeline.outputs import remove_if_present, write_atomic
 from pipeline.render.batch_summary import deciding_rules
@@ -28,6 +30,7 @@ from pipeline.result import AttachmentResult, BatchEntry, DoctorResult, Municipa
 log = logging.getLogger(__name__)
 
 FORM_NAME = "skjema.json"
+FORM_MAX_BYTES = 5_000_000
 NOT_A_REGULAR_FILE = "not-a-regular-file"  # the problem code of a link, pipe or device among the attachments
 
 
@@ -57,11 +60,25 @@ def decide_submission(submission: Submission, registers: Registers, limits: Limi
 
 
 def _form(folder: Path, files: list[Member]) -> FormRecord:
-    """The form, unless skjema.json is a link, a pipe or a device: then it is not read, and says so."""
+    """The form, read at most FORM_MAX_BYTES from a regular file; a link, a pipe or a device is not read.
+
+    The bytes are read once, without following a link or blocking, and the
+    reader parses a private copy: what stands in the inbox cannot change
+    between the check and the read.
+    """
     found = next((m for m in files if m.name == FORM_NAME), None)
-    if found is not None and found.refused:
+    if found is None:
+        return read_form(folder / FORM_NAME)
+    if found.refused:
         return FormRecord(problems=[f"{FORM_NAME} er {found.refused} og ble ikke lest."])
-    return read_form(folder / FORM_NAME)
+    with open_regular(found.path) as fh:
+        raw = fh.read(FORM_MAX_BYTES + 1)
+    if len(raw) > FORM_MAX_BYTES:
+        return FormRecord(problems=[f"{FORM_NAME} er for stor til å leses."])
+    with tempfile.TemporaryDirectory(prefix="alis-form-") as private:
+        copy = Path(private) / FORM_NAME
+        copy.write_bytes(raw)
+        return read_form(copy)
 
 
 def _attachment(member: Member, limits: Limits) -> Attachment:
