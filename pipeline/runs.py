@@ -30,8 +30,6 @@ FLOW_NAMES = ("alis-nightly-batch", "alis-single-submission")
 HOST_LABEL, PID_LABEL = "alis.host", "alis.pid"
 RUNS_LOOKED_AT = 200  # the newest running runs; a server holding more running runs of ours has other troubles
 
-log = logging.getLogger(__name__)
-
 
 @contextmanager
 def started(out: Path, command: str, wait: bool, logger: logging.Logger | logging.LoggerAdapter) -> Iterator[None]:
