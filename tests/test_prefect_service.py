@@ -9,6 +9,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import time
 
@@ -22,7 +23,6 @@ from prefect.settings import PREFECT_API_URL, temporary_settings
 
 from samples.generator import generate
 from tests.cli import ALIS, alis
-from tests.prefect_server import free_port
 
 NIGHTLY = "alis-nightly-batch/nightly"
 ON_DEMAND = "alis-single-submission/on-demand"
@@ -79,11 +79,13 @@ def test_serve_refuses_without_a_running_server(tmp_path):
 
 @pytest.mark.parametrize("command", ["serve", "batch"])
 def test_a_url_naming_no_running_server_is_refused_clearly(tmp_path, command):
-    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "home"),
-           "PREFECT_API_URL": f"http://127.0.0.1:{free_port()}/api"}
-    (tmp_path / "inbox").mkdir()
-    args = ["--inbox", tmp_path / "inbox"] if command == "serve" else [tmp_path / "inbox"]
-    done = alis(command, *args, "--out", tmp_path / "out", env=env)
+    with socket.socket() as taken:  # bound and never listening: a port nothing else can answer on
+        taken.bind(("127.0.0.1", 0))
+        env = {**os.environ, "PREFECT_HOME": str(tmp_path / "home"),
+               "PREFECT_API_URL": f"http://127.0.0.1:{taken.getsockname()[1]}/api"}
+        (tmp_path / "inbox").mkdir()
+        args = ["--inbox", tmp_path / "inbox"] if command == "serve" else [tmp_path / "inbox"]
+        done = alis(command, *args, "--out", tmp_path / "out", env=env)
     assert done.returncode == 1 and "svarer ikke" in done.stderr and "Traceback" not in done.stderr
 
 
