@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -34,12 +36,22 @@ class GrantHistoryRow(BaseModel):
     amount_nok: Decimal
 
 
+MAX_FIELD_CHARS = 1_000  # longer than any name or number a register holds
+MAX_FILE_BYTES = 200_000_000
+_AMOUNT = re.compile(r"-?[0-9]{1,15}(\.[0-9]{1,6})?")
+
+
+def _shown(text: str) -> str:
+    """A bad value as the message quotes it: short, whatever it holds."""
+    return repr(text if len(text) <= 40 else f"{text[:40]}…")
+
+
 def _pattern(regex: str, what: str) -> Callable[[str], str]:
     compiled = re.compile(regex)
 
     def check(text: str) -> str:
         if not compiled.fullmatch(text):
-            raise ValueError(f"{what} må være {regex.strip('^$')}, fikk {text!r}")
+            raise ValueError(f"{what} må være {regex.strip('^$')}, fikk {_shown(text)}")
         return text
 
     return check
@@ -47,21 +59,21 @@ def _pattern(regex: str, what: str) -> Callable[[str], str]:
 
 def _year(text: str) -> int:
     if not re.fullmatch(r"[0-9]{4}", text):
-        raise ValueError(f"år må ha fire sifre, fikk {text!r}")
+        raise ValueError(f"år må ha fire sifre, fikk {_shown(text)}")
     return int(text)
 
 
 def _klasse(text: str) -> int:
     if not re.fullmatch(r"0?[1-6]", text):
-        raise ValueError(f"sentraliseringsklasse må være 1–6, fikk {text!r}")
+        raise ValueError(f"sentraliseringsklasse må være 1–6, fikk {_shown(text)}")
     return int(text)
 
 
 def _amount(text: str) -> Decimal:
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        raise ValueError(f"beløp må være et tall, fikk {text!r}") from None
+    """A plain decimal number of kroner: NaN, infinity, exponents and digit separators are refused."""
+    if not _AMOUNT.fullmatch(text):
+        raise ValueError(f"beløp må være et tall med punktum som desimaltegn, fikk {_shown(text)}")
+    return Decimal(text)
 
 
 def _text(text: str) -> str:
@@ -90,15 +102,27 @@ def read_register(path: Path) -> list[dict[str, object]]:
     columns = COLUMNS[name]
     if not path.is_file():
         raise RegisterError(f"{name}: registerfilen mangler i {path.parent}")
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise RegisterError(f"{name}: filen er større enn {MAX_FILE_BYTES // 1_000_000} MB")
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise RegisterError(f"{name}: filen er ikke UTF-8 ({exc.reason})") from exc
-    reader = csv.DictReader(text.splitlines())
+    except OSError as exc:
+        raise RegisterError(f"{name}: filen kunne ikke leses ({exc.strerror or exc})") from exc
+    with _fields_of_any_size():
+        try:
+            return _rows(name, csv.DictReader(text.splitlines()), columns)
+        except csv.Error as exc:
+            raise RegisterError(f"{name}: filen er ikke gyldig CSV ({exc})") from None
+
+
+def _rows(name: str, reader: csv.DictReader, columns: dict[str, Callable[[str], object]]) -> list[dict[str, object]]:
     header = [h.strip() for h in (reader.fieldnames or [])]
     missing = [c for c in columns if c not in header]
     if missing:
-        raise RegisterError(f"{name} linje 1: mangler kolonne(r) {', '.join(missing)}; fant {header}")
+        shown = ", ".join(_shown(h) for h in header)
+        raise RegisterError(f"{name} linje 1: mangler kolonne(r) {', '.join(missing)}; fant {shown}")
     reader.fieldnames = header
     rows = []
     for raw in reader:
@@ -107,12 +131,25 @@ def read_register(path: Path) -> list[dict[str, object]]:
             continue
         row = {}
         for column, parse in columns.items():
+            value = raw.get(column) or ""
             try:
-                row[column] = parse((raw.get(column) or "").strip())
+                if len(value) > MAX_FIELD_CHARS:
+                    raise ValueError(f"verdien er {len(value)} tegn lang, mer enn {MAX_FIELD_CHARS}")
+                row[column] = parse(value.strip())
             except ValueError as exc:
                 raise RegisterError(f"{name} linje {line}, kolonne {column}: {exc}") from None
         rows.append(row)
     return rows
+
+
+@contextmanager
+def _fields_of_any_size() -> Iterator[None]:
+    """csv stops at fields over 131 072 characters with an error that names no row or column; ours names both."""
+    before = csv.field_size_limit(sys.maxsize)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(before)
 
 
 @dataclass(frozen=True)

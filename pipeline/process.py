@@ -6,7 +6,7 @@ Whatever goes wrong inside a submission ends as a `manual_review` result with
 from __future__ import annotations
 
 import logging
-import re
+import tempfile
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -17,8 +17,9 @@ from checks.models import ApplicationFacts, Decision
 from checks.parameters import UnknownYear, load_parameters
 from checks.registers import Registers
 from extractors import read_form
-from extractors.models import FormRecord
-from pipeline.inbox import SubmissionError, opened, submission_id
+from extractors.models import Attachment, ExtractionProblem, FormRecord
+from pipeline.inbox import (OPEN_SECONDS, Deadline, Member, Submission, SubmissionError, members, open_regular, opened,
+                            submission_id)
 from pipeline.isolation import Limits, read_isolated
 from pipeline.outputs import remove_if_present, write_atomic
 from pipeline.render.batch_summary import deciding_rules
@@ -29,15 +30,28 @@ from pipeline.result import AttachmentResult, BatchEntry, DoctorResult, Municipa
 log = logging.getLogger(__name__)
 
 FORM_NAME = "skjema.json"
+FORM_MAX_BYTES = 5_000_000
+NOT_A_REGULAR_FILE = "not-a-regular-file"  # the problem code of a link, pipe or device among the attachments
 
 
 def process_submission(entry: Path, registers: Registers, limits: Limits = Limits()) -> Result:
-    """Read, check and decide one submission; never raises."""
-    sid = submission_id(entry)
+    """Read, check and decide one inbox entry under the id its name gives; never raises."""
+    return decide_submission(Submission(entry, submission_id(entry)), registers, limits)
+
+
+def decide_submission(submission: Submission, registers: Registers, limits: Limits = Limits(),
+                      opening_seconds: float = OPEN_SECONDS) -> Result:
+    """Read, check and decide one submission; never raises. A refused one gets its reason as pipeline.error."""
+    sid = submission.sid
     try:
-        with opened(entry) as folder:
-            form = read_form(folder / FORM_NAME)
-            attachments = [read_isolated(path, name, limits) for path, name in attachment_files(folder)]
+        if submission.refused:
+            raise SubmissionError(submission.refused)
+        deadline = Deadline(opening_seconds)
+        with opened(submission.entry, deadline) as folder:
+            files = members(folder, deadline)
+            form = _form(folder, files)
+            deadline.check()
+            attachments = [_attachment(member, limits) for member in files if member.name != FORM_NAME]
         facts = ApplicationFacts(submission_id=sid, form=form, attachments=attachments)
         return build_result(facts, decide_for_year(facts, registers))
     except Exception as exc:
@@ -45,34 +59,52 @@ def process_submission(entry: Path, registers: Registers, limits: Limits = Limit
         return error_result(sid, exc)
 
 
-# What Windows and Office leave in a zipped folder (thumbnail caches, folder settings, lock files
-# of open documents): never an attachment, so never reported as an unreadable one.
-_LEFTOVERS = re.compile(r"^(thumbs\.db|ehthumbs\.db|desktop\.ini|~\$.*)$", re.IGNORECASE)
+def _form(folder: Path, files: list[Member]) -> FormRecord:
+    """The form, read at most FORM_MAX_BYTES from a regular file; a link, a pipe or a device is not read.
+
+    The bytes are read once, without following a link or blocking, and the
+    reader parses a private copy: what stands in the inbox cannot change
+    between the check and the read.
+    """
+    found = next((m for m in files if m.name == FORM_NAME), None)
+    if found is None:
+        return read_form(folder / FORM_NAME)
+    if found.refused:
+        return FormRecord(problems=[f"{FORM_NAME} er {found.refused} og ble ikke lest."])
+    with open_regular(found.path) as fh:
+        raw = fh.read(FORM_MAX_BYTES + 1)
+    if len(raw) > FORM_MAX_BYTES:
+        return FormRecord(problems=[f"{FORM_NAME} er for stor til å leses."])
+    with tempfile.TemporaryDirectory(prefix="alis-form-") as private:
+        copy = Path(private) / FORM_NAME
+        copy.write_bytes(raw)
+        return read_form(copy)
 
 
-def attachment_files(folder: Path) -> list[tuple[Path, str]]:
-    """Every file but the form, with its name relative to the submission; hidden files and what an
-    operating system leaves behind (macOS resource forks, Thumbs.db, Office lock files) skipped."""
-    files = []
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder)
-        if not path.is_file() or rel.as_posix() == FORM_NAME:
-            continue
-        if any(part.startswith(".") or part == "__MACOSX" for part in rel.parts) or _LEFTOVERS.match(path.name):
-            continue
-        files.append((path, rel.as_posix()))
-    return files
+def _attachment(member: Member, limits: Limits) -> Attachment:
+    if member.refused is None:
+        return read_isolated(member.path, member.name, limits)
+    return Attachment(file=member.name, sha256="", kind="unreadable", reason="Ikke en vanlig fil",
+                      problem=ExtractionProblem(code=NOT_A_REGULAR_FILE, message=(
+                          f"Filen er {member.refused} og ble ikke åpnet; bare vanlige filer leses")))
 
 
 def decide_for_year(facts: ApplicationFacts, registers: Registers) -> Decision:
     year = facts.form.grant_year
     if year is None:
-        return decide_without_rules(facts, "Søknadsskjemaet oppgir ikke tilskuddsår.")
+        return decide_without_rules(facts, _without_year(facts.form))
     try:
         params = load_parameters(year)
     except UnknownYear:
         return decide_without_rules(facts, f"Det finnes ikke regler for tilskuddsåret {year}.")
     return decide(facts, params, registers)
+
+
+def _without_year(form: FormRecord) -> str:
+    """Why there is no grant year: what the form reader found (a form that could not be read at all says so)."""
+    if not form.problems:
+        return "Søknadsskjemaet oppgir ikke tilskuddsår."
+    return " ".join(p if p.endswith(".") else f"{p}." for p in form.problems)
 
 
 def build_result(facts: ApplicationFacts, decision: Decision) -> Result:

@@ -5,25 +5,68 @@ the children need not do again: parsers' lazy imports, the label tables
 loaded and their patterns compiled, the OCR models (extractors/ocr.py: one
 inference thread, so no thread pool is lost in the fork). Without this, each
 attachment paid for them anew in its child.
+
+The files are built here with the libraries the readers use, never with the
+sample generator: production code does not depend on test data. Warming is
+only a saving, so a warm-up that fails (its temporary folder swept away as
+the command that started it exits) leaves the forkserver cold, not broken.
 """
 from __future__ import annotations
 
+import io
 import tempfile
 from pathlib import Path
 
+import docx
+import openpyxl
+from reportlab.pdfgen import canvas
+
 from extractors import ocr, read_attachment
-from samples import hostile
+
+_TEXT = ["ALIS-avtale", "Navn: Kari Nordmann", "HPR-nr.: 1234567", "Tiltredelse: 01.09.2023"]
+
+
+def _pdf() -> bytes:
+    out = io.BytesIO()
+    page = canvas.Canvas(out)
+    for number, line in enumerate(_TEXT):
+        page.drawString(72, 760 - 18 * number, line)
+    page.showPage()
+    page.save()
+    return out.getvalue()
+
+
+def _docx() -> bytes:
+    document = docx.Document()
+    for line in ["Individuell utdanningsplan", *_TEXT[1:]]:
+        document.add_paragraph(line)
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "Veileder", "Ola Hansen"
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _xlsx() -> bytes:
+    book = openpyxl.Workbook()
+    book.active.title = "Budsjett"
+    for row in (["Navn", "HPR-nr.", "Søknadsbeløp"], ["Kari Nordmann", "1234567", 1000]):
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def _warm() -> None:
-    with tempfile.TemporaryDirectory(prefix="alis-warm-") as folder:
-        for name, data in (("a.pdf", hostile.text_pdf()), ("a.docx", hostile.simple_docx()),
-                           ("b.docx", hostile.hidden_content_docx()),
-                           ("a.xlsx", hostile.simple_xlsx([["Budsjett", "Søknadsbeløp"], ["Lege", 1]], "Budsjett"))):
-            path = Path(folder) / name
-            path.write_bytes(data)
-            read_attachment(path)
-    ocr.warm()
+    try:
+        with tempfile.TemporaryDirectory(prefix="alis-warm-") as folder:
+            for name, build in (("a.pdf", _pdf), ("a.docx", _docx), ("a.xlsx", _xlsx)):
+                path = Path(folder) / name
+                path.write_bytes(build())
+                read_attachment(path)
+        ocr.warm()
+    except OSError:
+        pass
 
 
 _warm()

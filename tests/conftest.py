@@ -2,6 +2,7 @@
 import pytest
 
 from tests.extract_samples import COUNT, SEEDS, Sample, read_samples
+from tests.prefect_server import prefect_server  # noqa: F401 - one real Prefect server for the session
 
 
 @pytest.fixture(scope="session")

@@ -29,8 +29,8 @@ def truth(sid: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def night(tmp_path_factory):
-    """One batch over the fixed inbox, a corrupt zip and a folder whose form is not JSON."""
+def night(tmp_path_factory, prefect_server):
+    """One batch over the fixed inbox, a corrupt zip and a folder whose form is not JSON (on a running server)."""
     base = tmp_path_factory.mktemp("night")
     inbox = base / "inbox"
     shutil.copytree(FIXED_INBOX, inbox)
@@ -40,7 +40,7 @@ def night(tmp_path_factory):
     (garbage / "skjema.json").write_text("{ not json", encoding="utf-8")
     (garbage / "vedlegg.pdf").write_bytes(b"%PDF-1.7\n garbage")
     out = base / "out"
-    done = alis("batch", inbox, "--out", out, "--workers", "2")
+    done = alis("batch", inbox, "--out", out, "--workers", "2", env=prefect_server.env)
     return done, out
 
 
@@ -128,6 +128,7 @@ def test_attachment_kinds_match_ground_truth(night):
 
 
 def test_single_rerun_replaces_one_result_and_keeps_the_batch(night, tmp_path):
+    """Without PREFECT_API_URL: the temporary server Prefect starts for the command."""
     _, out = night
     copy = tmp_path / "out"
     shutil.copytree(out, copy)

@@ -133,11 +133,11 @@ def test_a_doctor_already_funded_this_year_is_a_double_claim_against_grant_histo
 
 
 @pytest.fixture(scope="module")
-def night(tmp_path_factory) -> Path:
-    """The small inbox through `alis batch`, as the operator runs it."""
+def night(tmp_path_factory, prefect_server) -> Path:
+    """The small inbox through `alis batch`, as the operator runs it (against a running Prefect server)."""
     base = tmp_path_factory.mktemp("night")
     out = base / "out"
-    done = alis("batch", small_inbox(base), "--out", out, "--workers", "2")
+    done = alis("batch", small_inbox(base), "--out", out, "--workers", "2", env=prefect_server.env)
     assert done.returncode == 0, done.stderr[-2000:]
     return out
 
@@ -171,10 +171,11 @@ def test_allocation_after_the_batch_serves_only_what_is_granted(night, tmp_path)
     assert listed == [OTHER]
 
 
-def test_a_single_re_run_keeps_the_double_claim_found_against_results_already_written(night, tmp_path):
+def test_a_single_re_run_keeps_the_double_claim_found_against_results_already_written(night, tmp_path,
+                                                                                        prefect_server):
     out = tmp_path / "out"
     shutil.copytree(night, out)
-    done = alis("run", night.parent / "inbox" / COPY, "--out", out)
+    done = alis("run", night.parent / "inbox" / COPY, "--out", out, env=prefect_server.env)
     assert done.returncode == 0, done.stderr[-2000:]
     rerun = written(out, COPY)
     messages = [f["message"] for f in rerun["findings"] if f["rule"] == "id.double-claim"]

@@ -13,7 +13,8 @@ from checks.models import ApplicationFacts, Decision
 from checks.parameters import load_parameters
 from checks.registers import load_registers
 from extractors import read_attachment, read_form
-from pipeline.process import attachment_files
+from pipeline.inbox import Deadline, members
+from pipeline.process import FORM_NAME
 from samples.generator import new_context, scenarios, write
 from samples.generator.plan import Submission
 
@@ -37,7 +38,8 @@ def _decided(tmp_path: Path, year: int, status: str, variant: str, wanted=lambda
         with zipfile.ZipFile(tmp_path / f"{sub.submission_id}.zip") as archive:
             archive.extractall(folder)
     facts = ApplicationFacts(submission_id=sub.submission_id, form=read_form(folder / "skjema.json"),
-                             attachments=[read_attachment(path, name) for path, name in attachment_files(folder)])
+                             attachments=[read_attachment(m.path, m.name) for m in members(folder, Deadline())
+                                          if m.name != FORM_NAME])
     return sub, decide(facts, load_parameters(year), REGISTERS)
 
 

@@ -4,8 +4,7 @@ import zipfile
 
 import pytest
 
-from pipeline.inbox import SubmissionError, list_submissions, opened, safe_name, submission_id
-from pipeline.process import attachment_files
+from pipeline.inbox import Deadline, SubmissionError, list_submissions, members, opened, safe_name, submission_id
 from samples.generator.leftovers import leftovers
 
 
@@ -95,5 +94,5 @@ def test_what_windows_macos_and_office_leave_in_a_zip_is_not_an_attachment(tmp_p
         for name, data in {**junk, "skjema.json": b"{}", "budsjett 2024.xlsx": b"x", "avtale.pdf": b"%PDF"}.items():
             zf.writestr(name, data)
     with opened(archive) as folder:
-        assert sorted(rel for _, rel in attachment_files(folder)) == ["avtale.pdf", "budsjett 2024.xlsx"]
+        assert [m.name for m in members(folder, Deadline())] == ["avtale.pdf", "budsjett 2024.xlsx", "skjema.json"]
     assert {"Thumbs.db", "desktop.ini", ".DS_Store"} <= set(junk) and any(n.startswith("~$") for n in junk)
