@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 from extractors.labels import by_length, label_at_start, label_inside, tables
 from extractors.models import Evidence, Extracted, Grade, Route
-from extractors.periods import dated_parser, leading_qualifier
+from extractors.periods import dated_parser, leading_qualifier, qualifier_in
 from extractors.values import clean_text, find_date, parse_hpr, parse_percent, parse_position
 
 BBox = tuple[float, float, float, float]
@@ -192,6 +192,18 @@ class ValueParser:
     def __call__(self, text: str) -> tuple[Any, str] | None:
         return self.parse(text)
 
+    def for_label(self, label_text: str) -> ValueParser:
+        """The parser under this label: a label that says which end of a period it is ("Sluttdato
+        (t.o.m.)", "Vikariat t.o.m.") also says which day of a month named alone is meant."""
+        if not self.role or qualifier_in(label_text) != self.role:
+            return self
+
+        def exact(text: str) -> tuple[Any, ...] | None:
+            parsed = self.parse(text)
+            return parsed[:2] if parsed else None
+
+        return ValueParser(exact, self.loose, self.role)
+
 
 _PARSERS: dict[str, Callable[[str], tuple[Any, str] | None]] = {
     "name": _parse_name, "hpr": _parse_hpr, "date": _parse_date, "percent": _parse_percent,
@@ -268,7 +280,8 @@ class FieldFinder:
                 same_cell = bool(cell[match.end():].strip())
                 if parse.loose and not colon and (not at_start or (same_cell and _generic(label))):
                     continue  # "Legen er ..." is a sentence, not the label "Legen"
-                hit = self._value_after(index, cell_index, match.end(), parse, grade)
+                label_text = cell[:match.end()] + (re.match(r"\s*(\([^)]*\))?", cell[match.end():]).group(0))
+                hit = self._value_after(index, cell_index, match.end(), parse.for_label(label_text), grade)
                 if hit:
                     hit.label = label
                     found.append(hit)
