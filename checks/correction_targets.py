@@ -241,8 +241,12 @@ def _budget_target(budget: BudgetRecord, doctor: DoctorDocs, address: Address, s
     if field == "hpr_number":
         return _extracted(f"{spec.name} for {who}", spec, entries[0].hpr_number, file, sha256, doctor.hpr,
                           lambda v: _renumber(budget, doctor, v))
+    def every_entry(value: Extracted) -> None:
+        for entry in entries:
+            setattr(entry, field, value)
+
     return _extracted(f"{spec.name} for {who}", spec, getattr(entries[0], field), file, sha256, doctor.hpr,
-                      lambda v: [setattr(entry, field, v) for entry in entries])
+                      every_entry)
 
 
 def _renumber(budget: BudgetRecord, doctor: DoctorDocs, hpr: Extracted) -> None:

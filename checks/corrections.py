@@ -157,6 +157,8 @@ def load_text(text: str, sid: str, name: str) -> Loaded:
         if data is None:
             return Loaded()
         file = CorrectionsFile.model_validate(data)
+    except RecursionError:
+        return Loaded(problem=f"Korrigeringsfilen {name} er nestet for dypt.")
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         line = f" (linje {where.line + 1})" if where is not None else ""
@@ -194,9 +196,9 @@ class Corrected:
 def corrected(facts: ApplicationFacts, loaded: Loaded | None) -> Corrected:
     """`facts` (not changed) with every usable correction of `loaded` applied, in the file's order, the form's
     first (the grant year decides the regime, and so who the doctors are)."""
-    done = Corrected(facts.model_copy(deep=True))
     if loaded is None or (loaded.file is None and loaded.problem is None):
-        return done
+        return Corrected(facts)
+    done = Corrected(facts.model_copy(deep=True))
     if loaded.problem is not None:
         done.findings.append(finding("doc.correction-invalid",
                                      f"{loaded.problem} Ingen korrigeringer er brukt. Rett eller fjern filen."))
