@@ -21,6 +21,7 @@ from extractors.models import Attribution, BudgetRecord, Evidence, Extracted, Fo
 from extractors.values import parse_month
 
 FORM_FILE = "skjema.json"
+WHOLE_FILE = "hele filen"  # where a value stands that was read nowhere in its file
 SCOPES = ("form", "doctor", "budget", "claim")
 
 
@@ -33,6 +34,7 @@ class Read(BaseModel):
     file: str | None = None
     where: str | None = None
     sha256: str | None = None
+    route: str | None = None  # how it was read (Evidence.route): "running-text", "sheet-cell", …
 
     def same_reading(self, other: "Read") -> bool:
         """The same value read; where nothing could be read, the same text stood there."""
@@ -123,10 +125,11 @@ class Target:
         evidence = self.evidence
         text = evidence.value if evidence is not None and evidence.value not in (None, "") else None
         return Read(value=canonical(self.value), text=None if text is None else str(text), file=self.file,
-                    where=evidence.where if evidence is not None else None, sha256=self.sha256)
+                    where=evidence.where if evidence is not None else None, sha256=self.sha256,
+                    route=evidence.route if evidence is not None else None)
 
     def put(self, value: object, text: str, attribution: Attribution) -> None:
-        where = self.evidence.where if self.evidence is not None else "rettet av saksbehandler"
+        where = self.evidence.where if self.evidence is not None else WHOLE_FILE
         self.place(value, Evidence(file=self.file, where=where, value=text, route="corrected", corrected=attribution))
 
 

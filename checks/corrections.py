@@ -20,7 +20,7 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, StringConstraints, ValidationError
 
-from checks.correction_targets import Read, Target, locate, parse_address
+from checks.correction_targets import WHOLE_FILE, Read, Target, locate, parse_address
 from checks.correction_values import CorrectionError, canonical, catalogue, parse_value, shown, typed
 from checks.doctors import normalise_hpr
 from checks.findings import finding, rule_table
@@ -250,38 +250,41 @@ def _apply(done: Corrected, entry: ValueCorrection, replaced: bool) -> Correctio
     result.label, result.hpr_number = target.label, target.hpr
     now = target.read()
     if not now.same_reading(entry.read):
-        return _outdated(done, result, _changed(target, entry.read, now))
+        return _outdated(done, result, _changed(target, entry.read, now), now)
     target.put(value, entry.value, entry.attribution)
     result.state = "applied"
     return result
 
 
 def _changed(target: Target, before: Read, now: Read) -> str:
-    kind = target.spec.kind
-    said = f"«{target.file}» oppgir nå {shown(kind, typed(kind, now.value))}"
-    if now.value is None and now.text:
-        said += f" («{now.text}»)"
-    earlier = shown(kind, typed(kind, before.value))
-    if before.value is None and before.text:
-        earlier += f" («{before.text}»)"
     new_file = " i en ny versjon av filen" if before.sha256 and now.sha256 and before.sha256 != now.sha256 else ""
-    return f"{said}{new_file}, men da korrigeringen ble gjort, var det lest {earlier}"
+    return (f"«{target.file}»{new_file} oppgir nå {_reading(target, now)}, men da korrigeringen ble gjort, "
+            f"ble det lest {_reading(target, before)}")
 
 
-def _outdated(done: Corrected, result: CorrectionResult, why: str) -> CorrectionResult:
+def _reading(target: Target, read: Read) -> str:
+    kind = target.spec.kind
+    if read.value is not None:
+        return shown(kind, typed(kind, read.value))
+    return f"en tekst som ikke kunne tolkes («{read.text}»)" if read.text else "ingen verdi"
+
+
+def _outdated(done: Corrected, result: CorrectionResult, why: str, now: Read | None = None) -> CorrectionResult:
     result.state, result.note = "outdated", why[0].upper() + why[1:] + "."
     done.findings.append(finding(
         "doc.correction-outdated",
         f"Korrigeringen av {result.label} til {result.shown} (av {result.by} {result.at:%d.%m.%Y}) er ikke brukt: "
         f"{why}. Kontroller verdien, og rett den på nytt eller fjern korrigeringen.",
-        hpr=result.hpr_number, evidence=_evidence(result.read)))
+        hpr=result.hpr_number, evidence=_evidence(now or result.read)))
     return result
 
 
-def _evidence(read: Read | None) -> Evidence | None:
-    if read is None or read.file is None:
+def _evidence(read: Read) -> Evidence | None:
+    """Where the value stands now (or stood when it was corrected), for the finding."""
+    if read.file is None:
         return None
-    return Evidence(file=read.file, where=read.where or "", value=read.value if read.value is not None else read.text)
+    return Evidence(file=read.file, where=read.where or WHOLE_FILE,
+                    value=read.text if read.text is not None else read.value)
 
 
 def _acceptances(entries: list[Acceptance], done: Corrected) -> list[CorrectionResult]:
@@ -293,7 +296,7 @@ def _acceptances(entries: list[Acceptance], done: Corrected) -> list[CorrectionR
         result = CorrectionResult(kind="accept", rule=entry.rule, hpr_number=normalise_hpr(entry.doctor),
                                   label=_accept_label(entry), findings=entry.findings,
                                   by=entry.by, at=entry.at, why=entry.why, state="unused",
-                                  note="Funnet finnes ikke lenger i søknaden.")
+                                  note="Søknaden har ikke lenger dette funnet.")
         problem = settle_refused(entry.rule)
         if problem:
             result.state, result.note = "invalid", problem
