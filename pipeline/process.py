@@ -61,10 +61,11 @@ def decide_submission(submission: Submission, registers: Registers, limits: Limi
             deadline.check()
             attachments = [_attachment(member, limits) for member in files if member.name != FORM_NAME]
         facts = ApplicationFacts(submission_id=sid, form=form, attachments=attachments)
-        if out is None:
-            return decide_corrected(facts, registers, None)
-        keep_reading(out, facts)
-        return decide_corrected(facts, registers, load_corrections(out, sid))
+        corrections = None
+        if out is not None:
+            keep_reading(out, facts)
+            corrections = load_corrections(out, sid)
+        return decide_corrected(facts, registers, corrections)
     except Exception as exc:
         log.error("submission %s failed: %s", sid, type(exc).__name__)
         return error_result(sid, exc)

@@ -15,8 +15,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from checks.corrections import CorrectionResult, Seen
+from checks.correction_values import CorrectionError, catalogue, parse_value
+from checks.corrections import CorrectionResult, Seen, load_text
 from checks.findings import finding
 from checks.registers import load_registers
 from extractors.models import Attribution
@@ -336,3 +339,19 @@ def test_the_summary_shows_a_correction_at_its_value_with_what_was_read():
     html = render_summary(examples.corrected()).replace("\xa0", " ")
     assert "Korrigert av Kari Saksbehandler 02.12.2026: 30.06.2024 (lest: –)" in html
     assert "Avklart av Kari Saksbehandler 02.12.2026: Kommunen bekrefter" in html
+
+
+@settings(max_examples=150, deadline=None)
+@given(kind=st.sampled_from(sorted(catalogue()["kinds"])), text=st.text(max_size=30))
+def test_any_text_for_any_kind_of_value_is_a_value_or_a_norwegian_refusal(kind, text):
+    try:
+        parse_value(kind, text, "feltet")
+    except CorrectionError as refused:
+        assert "feltet" in str(refused)
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=st.text(max_size=200) | st.sampled_from(["[", "{a: [b", "submission_id: X\ncorrections: 3\n", "- 1\n"]))
+def test_any_text_in_a_corrections_file_is_read_or_said_to_be_broken(text):
+    loaded = load_text(text, "AR-2024-000001", "corrections/AR-2024-000001.yaml")
+    assert loaded.file is None or loaded.problem is None
