@@ -180,6 +180,12 @@ def _parse_bool(text: str) -> tuple[bool, str] | None:
     return None
 
 
+def parse_answer(text: str) -> bool | None:
+    """A yes or a no as labels.yaml's answer words give them ("ja", "nei", "☒ Ja ☐ Nei"); None for neither."""
+    found = _parse_bool(text)
+    return found[0] if found else None
+
+
 @dataclass
 class ValueParser:
     """How a field's value is read; a loose kind (free text, names) needs a clear label; a date field

@@ -43,11 +43,11 @@ def _record(data: dict[str, Any]) -> FormRecord:
         submission_id=_text(data, "submission_id", "innsendings-id", problems),
         grant_year=_year(data.get("grant_year"), problems),
         submitted_at=_text(data, "submitted_at", "innsendingstidspunkt", problems),
-        municipality_name=_text(municipality, "name", "kommunenavn", problems),
-        kommunenummer=_digits(municipality, "kommunenummer", "kommunenummer", problems),
-        org_number=_digits(municipality, "org_number", "organisasjonsnummer", problems),
-        contact_name=_text(contact, "name", "kontaktpersonens navn", problems),
-        contact_email=_text(contact, "email", "kontaktpersonens e-post", problems),
+        municipality_name=_text(municipality, "name", "kommunenavn", problems, "municipality."),
+        kommunenummer=_digits(municipality, "kommunenummer", "kommunenummer", problems, "municipality."),
+        org_number=_digits(municipality, "org_number", "organisasjonsnummer", problems, "municipality."),
+        contact_name=_text(contact, "name", "kontaktpersonens navn", problems, "contact."),
+        contact_email=_text(contact, "email", "kontaktpersonens e-post", problems, "contact."),
         requested_amount=_amount(data, "requested_amount_nok", "søknadsbeløp", problems),
         unused_funds=_amount(data, "unused_funds_nok", "ubrukte midler", problems),
         recruitment_challenges=_text(data, "recruitment_challenges", "rekrutteringsutfordringer", problems),
@@ -73,17 +73,19 @@ def _object(data: dict[str, Any], key: str, name: str, problems: list[str]) -> d
     return value
 
 
-def _text(data: dict[str, Any], key: str, name: str, problems: list[str]) -> str | None:
+def _text(data: dict[str, Any], key: str, name: str, problems: list[str], within: str = "") -> str | None:
+    """`within` is the path of the object holding `key` ("municipality."): a problem names the whole key,
+    so a caseworker finds it and a correction of the field (checks/corrections.py) knows it is settled."""
     value = data.get(key)
     if value is None:
         return None
     if not isinstance(value, str):
-        problems.append(f"Feltet {key} ({name}) i skjema.json er ikke tekst.")
+        problems.append(f"Feltet {within}{key} ({name}) i skjema.json er ikke tekst.")
         return None
     return value.strip() or None
 
 
-def _digits(data: dict[str, Any], key: str, name: str, problems: list[str]) -> str | None:
+def _digits(data: dict[str, Any], key: str, name: str, problems: list[str], within: str = "") -> str | None:
     """Org numbers and kommunenummer are digit strings; a JSON number is accepted as such."""
     value = data.get(key)
     if value is None:
@@ -91,7 +93,7 @@ def _digits(data: dict[str, Any], key: str, name: str, problems: list[str]) -> s
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value).zfill(4) if key == "kommunenummer" else str(value)
     if not isinstance(value, str):
-        problems.append(f"Feltet {key} ({name}) i skjema.json har feil type.")
+        problems.append(f"Feltet {within}{key} ({name}) i skjema.json har feil type.")
         return None
     cleaned = value.replace(" ", "").replace("\u00a0", "")
     return cleaned or None

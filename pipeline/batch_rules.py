@@ -6,6 +6,7 @@ Decisions; a Result keeps the doctors' claimed months, which is all they need.
 """
 from __future__ import annotations
 
+from checks.corrections import settle
 from checks.models import Decision, Finding
 from checks.rules.identity import batch_double_claims
 from checks.status import with_findings
@@ -27,9 +28,12 @@ def with_batch_rules(results: list[Result]) -> list[Result]:
 
 
 def _updated(result: Result, findings: list[Finding]) -> Result:
+    """The batch's findings added, those a caseworker accepted for this application settled as info."""
+    corrections = [c.model_copy() for c in result.corrections]
+    findings = settle(findings, [c for c in corrections if c.kind == "accept"])
     decision = with_findings(as_decision(result), findings)
     return result.model_copy(update={
-        "status": decision.status, "findings": decision.findings,
+        "status": decision.status, "findings": decision.findings, "corrections": corrections,
         "recommended_total_nok": decision.recommended_total_nok, "payout_nok": decision.payout_nok,
         "unused_funds_deducted_nok": None if decision.payout_nok is None else result.unused_funds_deducted_nok,
     })

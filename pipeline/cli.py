@@ -232,6 +232,46 @@ def allocate(
 
 
 @app.command()
+def correct(
+    submission: str = typer.Argument(..., help="Søknadens id (mappen under OUT/applications)."),
+    out: Path = typer.Option(..., "--out", help="Der resultatene ligger."),
+    field: str = typer.Option(None, "--field", help=(
+        "Verdien som skal rettes: form:FELT, doctor:HPR:FELT, budget:HPR:FELT, budget:HPR:cost:NAVN, "
+        "budget:facilitation eller claim:HPR:MÅNED:FELT (README, «Corrections»).")),
+    value: str = typer.Option(None, "--value", help="Riktig verdi, skrevet som på norsk: 30.06.2024, kr 240 000, ja."),
+    accept: str = typer.Option(None, "--accept", help="Regel-id for funn som stopper saken og som avklares."),
+    doctor: str = typer.Option(None, "--doctor", help="Med --accept: legens HPR-nummer slik budsjettet har det."),
+    why: str = typer.Option(..., "--why", help="Hvorfor: det som står i saken om rettelsen eller avklaringen."),
+    by: str = typer.Option(..., "--by", help="Saksbehandlerens navn."),
+) -> None:
+    """Rett en verdi maskinen leste, eller avklar et funn; brukes hver gang søknaden kjøres senere."""
+    from datetime import datetime
+
+    from extractors.models import Attribution
+    from pipeline.corrections import Refused, add_acceptance, add_correction, corrections_path
+
+    if (field is None) == (accept is None):
+        _fail("oppgi enten --field og --value (rette en verdi) eller --accept (avklare et funn)", code=2)
+    if (field is not None) != (value is not None) or (doctor is not None and accept is None):
+        _fail("--field trenger --value, og --doctor hører til --accept", code=2)
+    if not why.strip() or not by.strip():
+        _fail("--why og --by kan ikke være tomme", code=2)
+    attribution = Attribution(by=by.strip(), at=datetime.now().astimezone().replace(microsecond=0), why=why.strip())
+    try:
+        if field is not None:
+            done = add_correction(out, submission, field, value, attribution)
+            said = f"{done.label} rettes til {done.shown} (lest: {done.read_shown})"
+        else:
+            settled = add_acceptance(out, submission, accept, doctor, attribution)
+            count = len(settled.findings)
+            said = f"{count} funn {accept} avklart" + (f" for legen {settled.doctor}" if settled.doctor else "")
+    except Refused as exc:
+        _fail(str(exc), code=exc.code)
+    out_console.print(f"{submission}: {said}. Lagret i {corrections_path(out, submission)}; brukes neste gang "
+                      f"søknaden kjøres (alis run eller alis batch).")
+
+
+@app.command()
 def rules(year: int = typer.Option(..., "--year")) -> None:
     """Print the year's rule parameters with their sources."""
     from checks.parameters import UnknownYear, describe, load_parameters

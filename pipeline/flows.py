@@ -51,7 +51,8 @@ class Deciding:
     reuse: bool = True
 
     def decided(self, submission: Submission) -> Result:
-        result, reused = self.ledger.decided(submission, lambda s: decide_submission(s, self.registers), self.reuse)
+        result, reused = self.ledger.decided(
+            submission, lambda s: decide_submission(s, self.registers, out=self.ledger.out), self.reuse)
         self.progress.advance(reused)
         return result
 
@@ -180,7 +181,7 @@ def run_flow(submission_id: str, inbox: Path, out: Path, registers_dir: Path, wa
     with started(out, "run", wait, get_run_logger()):
         registers = load_registers(registers_dir)
         submission = find_submission(inbox, submission_id)
-        result, _ = Ledger(out, registers_dir).decided(submission, lambda s: decide_submission(s, registers),
+        result, _ = Ledger(out, registers_dir).decided(submission, lambda s: decide_submission(s, registers, out=out),
                                                        reuse=False)
         result = against_written(result, written_results(out))
         row = write_application(result, out, date.today())

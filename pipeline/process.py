@@ -7,17 +7,22 @@ from __future__ import annotations
 
 import logging
 import tempfile
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from hashlib import sha256
 from pathlib import Path
 
+from checks.corrections import CorrectionResult, Loaded, corrected
 from checks.decide import decide, decide_without_rules
 from checks.findings import pipeline_error
-from checks.models import ApplicationFacts, Decision
+from checks.models import ApplicationFacts, Decision, Finding
 from checks.parameters import UnknownYear, load_parameters
 from checks.registers import Registers
+from checks.status import with_findings
 from extractors import read_form
 from extractors.models import Attachment, ExtractionProblem, FormRecord
+from pipeline.corrections import keep_reading, load_corrections
 from pipeline.inbox import (OPEN_SECONDS, Deadline, Member, Submission, SubmissionError, members, open_regular, opened,
                             submission_id)
 from pipeline.isolation import Limits, read_isolated
@@ -40,8 +45,11 @@ def process_submission(entry: Path, registers: Registers, limits: Limits = Limit
 
 
 def decide_submission(submission: Submission, registers: Registers, limits: Limits = Limits(),
-                      opening_seconds: float = OPEN_SECONDS) -> Result:
-    """Read, check and decide one submission; never raises. A refused one gets its reason as pipeline.error."""
+                      opening_seconds: float = OPEN_SECONDS, out: Path | None = None) -> Result:
+    """Read, check and decide one submission; never raises. A refused one gets its reason as pipeline.error.
+
+    With `out`, the caseworkers' corrections under OUT are applied, and what was read is kept there for
+    `alis correct` (pipeline/corrections.py)."""
     sid = submission.sid
     try:
         if submission.refused:
@@ -53,7 +61,11 @@ def decide_submission(submission: Submission, registers: Registers, limits: Limi
             deadline.check()
             attachments = [_attachment(member, limits) for member in files if member.name != FORM_NAME]
         facts = ApplicationFacts(submission_id=sid, form=form, attachments=attachments)
-        return build_result(facts, decide_for_year(facts, registers))
+        corrections = None
+        if out is not None:
+            keep_reading(out, facts)
+            corrections = load_corrections(out, sid)
+        return decide_corrected(facts, registers, corrections)
     except Exception as exc:
         log.error("submission %s failed: %s", sid, type(exc).__name__)
         return error_result(sid, exc)
@@ -78,7 +90,7 @@ def _form(folder: Path, files: list[Member]) -> FormRecord:
     with tempfile.TemporaryDirectory(prefix="alis-form-") as private:
         copy = Path(private) / FORM_NAME
         copy.write_bytes(raw)
-        return read_form(copy)
+        return read_form(copy).model_copy(update={"sha256": sha256(raw).hexdigest()})
 
 
 def _attachment(member: Member, limits: Limits) -> Attachment:
@@ -89,7 +101,17 @@ def _attachment(member: Member, limits: Limits) -> Attachment:
                           f"Filen er {member.refused} og ble ikke åpnet; bare vanlige filer leses")))
 
 
-def decide_for_year(facts: ApplicationFacts, registers: Registers) -> Decision:
+def decide_corrected(facts: ApplicationFacts, registers: Registers, corrections: Loaded | None) -> Result:
+    """The rules run on the facts as the caseworkers corrected them, with the findings they settled as info."""
+    applied = corrected(facts, corrections)
+    decision = decide_for_year(applied.facts, registers, applied.settle)
+    if applied.findings:
+        decision = with_findings(decision, applied.findings)
+    return build_result(applied.facts, decision, applied.results)
+
+
+def decide_for_year(facts: ApplicationFacts, registers: Registers,
+                    settle: Callable[[list[Finding]], list[Finding]] = list) -> Decision:
     year = facts.form.grant_year
     if year is None:
         return decide_without_rules(facts, _without_year(facts.form))
@@ -97,7 +119,7 @@ def decide_for_year(facts: ApplicationFacts, registers: Registers) -> Decision:
         params = load_parameters(year)
     except UnknownYear:
         return decide_without_rules(facts, f"Det finnes ikke regler for tilskuddsåret {year}.")
-    return decide(facts, params, registers)
+    return decide(facts, params, registers, settle)
 
 
 def _without_year(form: FormRecord) -> str:
@@ -107,7 +129,7 @@ def _without_year(form: FormRecord) -> str:
     return " ".join(p if p.endswith(".") else f"{p}." for p in form.problems)
 
 
-def build_result(facts: ApplicationFacts, decision: Decision) -> Result:
+def build_result(facts: ApplicationFacts, decision: Decision, corrections: list[CorrectionResult] = ()) -> Result:
     form = facts.form
     return Result(
         submission_id=facts.submission_id,
@@ -122,6 +144,7 @@ def build_result(facts: ApplicationFacts, decision: Decision) -> Result:
         attachments=[AttachmentResult.from_attachment(a) for a in facts.attachments],
         findings=decision.findings,
         ruleset=decision.ruleset,
+        corrections=list(corrections),
     )
 
 

@@ -108,6 +108,11 @@ def review_summary(browser, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+def corrected_summary(browser, tmp_path_factory):
+    yield from shown_summary(browser, tmp_path_factory, examples.corrected(), "summary-korrigert.png")
+
+
+@pytest.fixture(scope="module")
 def batch_page(browser, tmp_path_factory):
     results = [*examples.all_kinds(), examples.with_facilitation()]
     path = tmp_path_factory.mktemp("batch") / "batch-summary.html"
@@ -206,3 +211,13 @@ def test_batch_filter_shows_only_the_chosen_status_and_its_sum(batch_page):
         page.screenshot(path=ARTIFACTS / "batch-summary-avslag.png", full_page=True)
     finally:
         page.locator("label[for=f-all]").click()
+
+
+def test_a_corrected_summary_shows_each_correction_at_its_value_and_who_settled_what(corrected_summary):
+    opened, _ = corrected_summary
+    assert opened.problems == []
+    corrections = opened.text(".corrections")
+    assert "Sluttdato for Kari Nordmann" in corrections
+    assert "Korrigert av Kari Saksbehandler 02.12.2026: 30.06.2024 (lest: –)" in corrections
+    assert "Avklart av Kari Saksbehandler 02.12.2026" in opened.text(".finding.f-info")
+    assert opened.on_first_screen(".corrections")

@@ -22,6 +22,10 @@ REVIEW_ACTIONS = {
     "id.hpr-invalid": "Slå opp legen i Helsepersonellregisteret og kontroller HPR-nummeret.",
     "id.doctor-mismatch": "Kontroller at dokumentene gjelder samme lege, og hvilket dokument som gjelder der de sier ulikt.",
     "id.double-claim": "Avklar hvilken søknad legen hører til, og om månedene overlapper.",
+    "doc.correction-outdated": "Se på verdien i den nye filen; rett den på nytt med alis correct, eller fjern "
+                               "korrigeringen fra korrigeringsfilen.",
+    "doc.correction-invalid": "Rett eller fjern oppføringen i korrigeringsfilen (OUT/corrections/ID.yaml), eller lag "
+                              "den på nytt med alis correct.",
 }
 
 
