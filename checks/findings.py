@@ -1,4 +1,4 @@
-"""Build findings from RULES.md §4's table (checks/rule_table.yaml), so severity and level live in one place."""
+"""Build findings from docs/rules.md §4's table (checks/rule_table.yaml), so severity and level live in one place."""
 from __future__ import annotations
 
 from functools import cache
@@ -18,6 +18,7 @@ class RuleSpec(BaseModel):
     level: Level
     regimes: list[str]
     source: str
+    when: str  # what makes the rule fire, for docs/rules.md
 
 
 @cache

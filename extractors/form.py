@@ -1,4 +1,4 @@
-"""skjema.json read into a FormRecord that never raises (CONTRACT.md section 1).
+"""skjema.json read into a FormRecord that never raises (docs/contract.md §1).
 
 Whatever is wrong with the form becomes a Norwegian line in `problems`
 (doc.form-invalid), and every field that could be read is kept.
@@ -18,20 +18,20 @@ _MAX_BYTES = 5_000_000
 def read_form(path: Path) -> FormRecord:
     try:
         if path.stat().st_size > _MAX_BYTES:
-            return FormRecord(problems=["skjema.json er for stor til å leses."])
+            return FormRecord(problems=["Søknadsskjemaet er for stort til å leses."])
         text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
-        return FormRecord(problems=["skjema.json mangler i innsendingen."])
+        return FormRecord(problems=["Søknadsskjemaet mangler i innsendingen."])
     except OSError:
-        return FormRecord(problems=["skjema.json kunne ikke leses."])
+        return FormRecord(problems=["Søknadsskjemaet kunne ikke leses."])
     except UnicodeDecodeError:
-        return FormRecord(problems=["skjema.json er ikke gyldig UTF-8-tekst."])
+        return FormRecord(problems=["Søknadsskjemaet har tegn som ikke kan leses (ikke UTF-8-tekst)."])
     try:
         data = json.loads(text, parse_float=Decimal)
     except (json.JSONDecodeError, ValueError, RecursionError):
-        return FormRecord(problems=["skjema.json er ikke gyldig JSON."])
+        return FormRecord(problems=["Søknadsskjemaet er skadet og kan ikke leses (ikke gyldig JSON)."])
     if not isinstance(data, dict):
-        return FormRecord(problems=["skjema.json har ikke et JSON-objekt på øverste nivå."])
+        return FormRecord(problems=["Søknadsskjemaet har ikke feltene et søknadsskjema skal ha."])
     return _record(data)
 
 
@@ -54,11 +54,11 @@ def _record(data: dict[str, Any]) -> FormRecord:
         planned_activities=_text(data, "planned_activities", "planlagte tiltak", problems),
     )
     if data.get("grant_year") is None:
-        problems.append("Tilskuddsår (grant_year) mangler i skjema.json.")
+        problems.append("Tilskuddsår mangler i søknadsskjemaet.")
     if municipality.get("org_number") is None:
-        problems.append("Organisasjonsnummer (municipality.org_number) mangler i skjema.json.")
+        problems.append("Organisasjonsnummer mangler i søknadsskjemaet.")
     if data.get("requested_amount_nok") is None:
-        problems.append("Søknadsbeløp (requested_amount_nok) mangler i skjema.json.")
+        problems.append("Søknadsbeløp mangler i søknadsskjemaet.")
     record.problems = problems
     return record
 
@@ -68,7 +68,7 @@ def _object(data: dict[str, Any], key: str, name: str, problems: list[str]) -> d
     if value is None:
         return {}
     if not isinstance(value, dict):
-        problems.append(f"Feltet {key} ({name}) i skjema.json har feil type.")
+        problems.append(f"Feltet {name} i søknadsskjemaet har feil type.")
         return {}
     return value
 
@@ -78,7 +78,7 @@ def _text(data: dict[str, Any], key: str, name: str, problems: list[str]) -> str
     if value is None:
         return None
     if not isinstance(value, str):
-        problems.append(f"Feltet {key} ({name}) i skjema.json er ikke tekst.")
+        problems.append(f"Feltet {name} i søknadsskjemaet er ikke tekst.")
         return None
     return value.strip() or None
 
@@ -91,7 +91,7 @@ def _digits(data: dict[str, Any], key: str, name: str, problems: list[str]) -> s
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value).zfill(4) if key == "kommunenummer" else str(value)
     if not isinstance(value, str):
-        problems.append(f"Feltet {key} ({name}) i skjema.json har feil type.")
+        problems.append(f"Feltet {name} i søknadsskjemaet har feil type.")
         return None
     cleaned = value.replace(" ", "").replace("\u00a0", "")
     return cleaned or None
@@ -101,7 +101,7 @@ def _year(value: object, problems: list[str]) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool):
-        problems.append("Tilskuddsår (grant_year) i skjema.json er ikke et årstall.")
+        problems.append("Tilskuddsår i søknadsskjemaet er ikke et årstall.")
         return None
     if isinstance(value, int):
         year = value
@@ -110,10 +110,10 @@ def _year(value: object, problems: list[str]) -> int | None:
     elif isinstance(value, Decimal) and value == value.to_integral_value():
         year = int(value)
     else:
-        problems.append("Tilskuddsår (grant_year) i skjema.json er ikke et årstall.")
+        problems.append("Tilskuddsår i søknadsskjemaet er ikke et årstall.")
         return None
     if not 1900 <= year <= 2200:
-        problems.append(f"Tilskuddsår (grant_year) {year} i skjema.json er ikke et gyldig årstall.")
+        problems.append(f"Tilskuddsår {year} i søknadsskjemaet er ikke et gyldig årstall.")
         return None
     return year
 
@@ -123,10 +123,10 @@ def _amount(data: dict[str, Any], key: str, name: str, problems: list[str]) -> D
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
-        problems.append(f"Feltet {key} ({name}) i skjema.json er ikke et tall.")
+        problems.append(f"Feltet {name} i søknadsskjemaet er ikke et tall.")
         return None
     amount = Decimal(value)
     if not amount.is_finite() or amount < 0:
-        problems.append(f"Feltet {key} ({name}) i skjema.json er ikke et gyldig beløp.")
+        problems.append(f"Feltet {name} i søknadsskjemaet er ikke et gyldig beløp.")
         return None
     return amount

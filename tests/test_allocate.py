@@ -1,4 +1,4 @@
-"""`alis allocate`: the appropriation shared over the results under OUT (RULES.md §5)."""
+"""`alis allocate`: the appropriation shared over the results under OUT (docs/rules.md §5)."""
 from __future__ import annotations
 
 import json
@@ -168,7 +168,7 @@ def test_cli_allocates_and_exits_0(over_budget):
     assert read(over_budget, "AR-2024-000001").allocated_nok == Decimal("258600000")
 
 
-# Properties of the arithmetic, whatever the amounts (RULES.md §5).
+# Properties of the arithmetic, whatever the amounts (docs/rules.md §5).
 
 AMOUNTS = st.decimals(min_value=0, max_value=10_000_000, places=2, allow_nan=False, allow_infinity=False)
 CLAIMS = st.lists(st.tuples(AMOUNTS, st.booleans(), st.sampled_from(["naeringsdrift", "ansatt"])), max_size=12)

@@ -1,4 +1,4 @@
-"""Exit codes of CONTRACT.md section 3 for runs that cannot work or are misused."""
+"""Exit codes of docs/contract.md §3 for runs that cannot work or are misused."""
 from pathlib import Path
 
 from tests.cli import alis

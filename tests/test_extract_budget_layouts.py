@@ -1,4 +1,4 @@
-"""Budgets and claims laid out as real offices do beside the one table (DOCUMENTS.md): split over
+"""Budgets and claims laid out as real offices do beside the one table (docs/documents.md): split over
 one sheet per doctor, with or without a summary sheet, and turned, with the doctors in columns.
 Each is drawn by the generator and read by labels and structure."""
 from __future__ import annotations

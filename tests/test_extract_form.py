@@ -44,7 +44,7 @@ def _write(tmp_path, content: str):
 
 
 def test_missing_form_is_a_problem(tmp_path):
-    assert read_form(tmp_path / "skjema.json").problems == ["skjema.json mangler i innsendingen."]
+    assert read_form(tmp_path / "skjema.json").problems == ["Søknadsskjemaet mangler i innsendingen."]
 
 
 @pytest.mark.parametrize("content", ["", "{", "ikke json", "[1, 2]", "\"tekst\""])

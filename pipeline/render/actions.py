@@ -1,4 +1,4 @@
-"""What a caseworker does next for each finding that stops a case (severity review, RULES.md §4).
+"""What a caseworker does next for each finding that stops a case (severity review, docs/rules.md §4).
 
 The finding's message says what is wrong; this says what to do about it, in one line.
 A rule not listed here shows its message alone.

@@ -1,4 +1,4 @@
-"""The allocation cases in allocation*.yaml (RULES.md §5), run as pytest items.
+"""The allocation cases in allocation*.yaml (docs/rules.md §5), run as pytest items.
 
 A case names a grant year and lists the granted applications as a caseworker
 sees them after the batch:

@@ -88,7 +88,7 @@ class YamlItem(pytest.Item):
 
     @staticmethod
     def _check_regimes(decision: Decision, regime: str) -> list[str]:
-        """RULES.md §4's regime column holds for every finding of every case."""
+        """docs/rules.md §4's regime column holds for every finding of every case."""
         table = rule_table()
         return [f"{f.rule} is not a regime {regime} rule" for f in decision.findings
                 if regime not in table[f.rule].regimes]
