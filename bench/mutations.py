@@ -66,11 +66,12 @@ def copy_of(rev: str, folder: Path) -> Path:
 
 
 def run_tests(copy: Path, tests: tuple[str, ...]) -> tuple[bool, str]:
-    """Whether the tests pass in the copy, and pytest's last line."""
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", *tests],
+    """Whether the tests pass in the copy, and the first test that failed (else pytest's last line)."""
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-rf", "-p", "no:cacheprovider", *tests],
                           cwd=copy, capture_output=True, text=True)
     lines = [line for line in done.stdout.splitlines() if line.strip()]
-    return done.returncode == 0, lines[-1] if lines else done.stderr[-200:]
+    failed = [line.split(" - ")[0] for line in lines if line.startswith("FAILED ")]
+    return done.returncode == 0, (failed or lines or [done.stderr[-200:]])[-1]
 
 
 def check(copy: Path, mutation: Mutation) -> str:

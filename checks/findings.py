@@ -5,7 +5,7 @@ from functools import cache
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from checks.models import Finding, Level, Severity
 from extractors.models import Evidence
@@ -14,6 +14,8 @@ RULE_TABLE_PATH = Path(__file__).with_name("rule_table.yaml")
 
 
 class RuleSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # a slip in the YAML (an unquoted comma) fails, never goes unseen
+
     severity: Severity
     level: Level
     regimes: list[str]
