@@ -80,13 +80,19 @@ FIELD_HEIGHT = Cm(0.9)
 SIGNATURE_HEIGHT = Cm(1.8)
 
 
-def build() -> Document:
+def _document(title: str) -> Document:
+    """A document from the directorate: its properties, its font, its letterhead."""
     doc = Document()
-    doc.core_properties.title = "Utkast til tilskuddsbrev"
+    doc.core_properties.title = title
     doc.core_properties.author = "Helsedirektoratet"
     doc.styles["Normal"].font.name = "Calibri"
     doc.styles["Normal"].font.size = Pt(11)
     _letterhead(doc)
+    return doc
+
+
+def build() -> Document:
+    doc = _document("Utkast til tilskuddsbrev")
     _address_block(doc)
     doc.add_heading("{{ title }}", level=1)
     doc.add_paragraph("{{ decision_text }}")
@@ -114,12 +120,7 @@ def _closing(doc: Document, last_of_body) -> None:
 
 def build_confirmation() -> Document:
     """The confirmation a granted letter encloses: the facts filled in, the municipality's part as fields."""
-    doc = Document()
-    doc.core_properties.title = "Bekreftelse av tilskudd"
-    doc.core_properties.author = "Helsedirektoratet"
-    doc.styles["Normal"].font.name = "Calibri"
-    doc.styles["Normal"].font.size = Pt(11)
-    _letterhead(doc)
+    doc = _document("Bekreftelse av tilskudd")
     doc.add_heading("{{ title }}", level=1)
     doc.add_paragraph(CONFIRMATION_INTRO)
     _label_table(doc, CONFIRMATION_FACTS)
