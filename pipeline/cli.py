@@ -33,7 +33,8 @@ silence_libraries()
 RegistersOpt = typer.Option(DEFAULT_REGISTERS, "--registers", metavar="MAPPE",
                             help="Mappen med de fem registrene (CSV).")
 OutOpt = typer.Option(..., "--out", metavar="MAPPE", help="Mappen resultatene skrives til.")
-SharedOpt = typer.Option(False, "--shared", help="Filene kan leses av gruppen, uansett umask (som ALIS_OUTPUT_MODE=shared).")
+SharedOpt = typer.Option(False, "--shared",
+                         help="Filene kan leses av gruppen, uansett umask (som ALIS_OUTPUT_MODE=shared).")
 WorkersOpt = typer.Option(2, "--workers", min=1, max=32, metavar="ANTALL", help="Søknader som behandles samtidig.")
 
 
@@ -290,7 +291,8 @@ def rules(year: int = typer.Option(..., "--year", metavar="ÅR", help="Tilskudds
     for column in ("parameter", "verdi", "kilde", "antakelse"):
         table.add_column(column)
     for row in describe(params):
-        table.add_row(str(row.name), str(row.value), named(str(row.source), year), "ja" if row.assumption else "")
+        table.add_row(str(row.name), str(row.value), named(str(row.source), year),
+                      "ja" if row.assumption else "")
     Console(width=200, markup=False, highlight=False).print(table)
 
 

@@ -31,7 +31,8 @@ def printed(renderable) -> str:
     return console.export_text()
 
 
-def entry(sid: str, status: str, municipality: str | None = "Frøya kommune", recommended: str | None = "1000") -> BatchEntry:
+def entry(sid: str, status: str, municipality: str | None = "Frøya kommune",
+          recommended: str | None = "1000") -> BatchEntry:
     return BatchEntry(submission_id=sid, status=status, grant_year=2024, municipality=municipality,
                       recommended_total_nok=None if recommended is None else Decimal(recommended))
 
@@ -59,7 +60,8 @@ def test_a_municipality_name_with_markup_is_printed_as_written():
 
 def test_run_report_gives_the_status_in_norwegian_and_the_amount():
     text = printed(run_report(entry("AR-1", "partial", recommended="240000"), Path("/ut"))).replace("\xa0", " ")
-    assert text.strip() == "AR-1 (Frøya kommune): Delvis innvilget, anbefalt 240 000 kr. Resultater i /ut/applications/AR-1"
+    assert text.strip() == ("AR-1 (Frøya kommune): Delvis innvilget, anbefalt 240 000 kr. "
+                            "Resultater i /ut/applications/AR-1")
 
 
 @pytest.fixture
