@@ -6,7 +6,6 @@ named as the rules know it: by the HPR number of the budget (or the key the rule
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Callable
 
@@ -171,14 +170,11 @@ def _extracted(label: str, spec: FieldSpec, current: Extracted, file: str, sha25
 
 
 def _form_target(form: FormRecord, address: Address, spec: FieldSpec) -> Target:
-    key = spec.key
-    named = re.compile(rf"(?<![\w.]){re.escape(key)}(?![\w.])")
-
     def place(value: object, evidence: Evidence) -> None:
         setattr(form, address.field, value)
-        form.problems = [p for p in form.problems if not named.search(p)]
+        form.field_problems.pop(spec.key, None)
 
-    evidence = Evidence(file=FORM_FILE, where=key, route="form-field")
+    evidence = Evidence(file=FORM_FILE, where=spec.key, route="form-field")
     return Target(f"{spec.name} i skjemaet", spec, getattr(form, address.field), evidence, FORM_FILE, form.sha256,
                   None, place)
 

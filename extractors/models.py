@@ -228,7 +228,8 @@ class Attachment(BaseModel):
 
 
 class FormRecord(BaseModel):
-    """skjema.json as read: every field optional, `problems` says what was wrong."""
+    """skjema.json as read: every field optional; `problems` (the file) and `field_problems` (one field) say
+    what was wrong. A field's problem is kept by its key in skjema.json so a correction of that field settles it."""
 
     submission_id: str | None = None
     grant_year: int | None = None
@@ -242,5 +243,10 @@ class FormRecord(BaseModel):
     unused_funds: Decimal | None = None
     recruitment_challenges: str | None = None
     planned_activities: str | None = None
-    problems: list[str] = []  # Norwegian descriptions; non-empty means doc.form-invalid
+    problems: list[str] = []  # Norwegian descriptions of the file's problems
+    field_problems: dict[str, str] = {}  # key in skjema.json ("municipality.org_number") -> Norwegian description
     sha256: str | None = None  # of skjema.json as read, so a correction knows which version it corrected
+
+    def all_problems(self) -> list[str]:
+        """Every problem in Norwegian; any at all means doc.form-invalid."""
+        return [*self.problems, *self.field_problems.values()]

@@ -1,6 +1,6 @@
 """Norwegian values as people write them, turned into Decimal, date, "YYYY-MM" and positions.
 
-Municipal documents write the same number or date in many ways (DOCUMENTS.md
+Municipal documents write the same number or date in many ways (docs/documents.md
 "What real files do"); every parser here returns None rather than guessing
 when the text is not a value of its kind.
 """

@@ -1,4 +1,4 @@
-"""Rules that need every submission of the batch: a doctor claimed by two submissions (RULES.md §3b).
+"""Rules that need every submission of the batch: a doctor claimed by two submissions (docs/rules.md §3b).
 
 Runs after every submission is decided and before any output is final, and
 for a single re-run against the results already written. The checks work on

@@ -28,6 +28,7 @@ from pipeline.inbox import (OPEN_SECONDS, Deadline, Member, Submission, Submissi
 from pipeline.isolation import Limits, read_isolated
 from pipeline.outputs import remove_if_present, write_atomic
 from pipeline.render.batch_summary import deciding_rules
+from pipeline.render.confirmation import encloses_confirmation, render_confirmation
 from pipeline.render.letter import render_letter
 from pipeline.render.summary import render_summary
 from pipeline.result import AttachmentResult, BatchEntry, DoctorResult, Municipality, Result
@@ -37,6 +38,7 @@ log = logging.getLogger(__name__)
 FORM_NAME = "skjema.json"
 FORM_MAX_BYTES = 5_000_000
 NOT_A_REGULAR_FILE = "not-a-regular-file"  # the problem code of a link, pipe or device among the attachments
+LETTERS = ("vedtak-utkast.docx", "bekreftelse.docx")  # written only for some statuses, removed for the others
 
 
 def process_submission(entry: Path, registers: Registers, limits: Limits = Limits()) -> Result:
@@ -124,9 +126,9 @@ def decide_for_year(facts: ApplicationFacts, registers: Registers,
 
 def _without_year(form: FormRecord) -> str:
     """Why there is no grant year: what the form reader found (a form that could not be read at all says so)."""
-    if not form.problems:
+    if not form.all_problems():
         return "Søknadsskjemaet oppgir ikke tilskuddsår."
-    return " ".join(p if p.endswith(".") else f"{p}." for p in form.problems)
+    return " ".join(p if p.endswith(".") else f"{p}." for p in form.all_problems())
 
 
 def build_result(facts: ApplicationFacts, decision: Decision, corrections: list[CorrectionResult] = ()) -> Result:
@@ -169,7 +171,7 @@ def error_result(sid: str, exc: BaseException, form: FormRecord | None = None) -
 
 
 def write_application(result: Result, out: Path, today: date) -> BatchEntry:
-    """Write result.json, summary.html and, unless manual review, the draft letter."""
+    """Write result.json, summary.html and, unless manual review, the draft letter (granted: and its confirmation)."""
     folder = out / "applications" / result.submission_id
     try:
         outputs = _render_all(result, today)
@@ -177,8 +179,9 @@ def write_application(result: Result, out: Path, today: date) -> BatchEntry:
         log.error("rendering %s failed: %s", result.submission_id, type(exc).__name__)
         result = error_result(result.submission_id, exc)
         outputs = _render_all(result, today)
-    if "vedtak-utkast.docx" not in outputs:
-        remove_if_present(folder / "vedtak-utkast.docx")
+    for name in LETTERS:
+        if name not in outputs:
+            remove_if_present(folder / name)
     for name, data in outputs.items():
         write_atomic(folder / name, data)
     return batch_entry(result, {name: f"applications/{result.submission_id}/{name}" for name in outputs})
@@ -191,6 +194,8 @@ def _render_all(result: Result, today: date) -> dict[str, bytes | str]:
     }
     if result.status != "manual_review":
         outputs["vedtak-utkast.docx"] = render_letter(result, today, reporting_deadline(result.grant_year))
+    if encloses_confirmation(result):
+        outputs["bekreftelse.docx"] = render_confirmation(result, today)
     return outputs
 
 

@@ -1,4 +1,4 @@
-"""result.json and batch.json: the contract's output models (CONTRACT.md section 4).
+"""result.json and batch.json: the contract's output models (docs/contract.md §4).
 
 Money is Decimal inside; it becomes a JSON number only here, at the boundary.
 """

@@ -10,6 +10,7 @@ The files are built here with the libraries the readers use, never with the
 sample generator: production code does not depend on test data. Warming is
 only a saving, so a warm-up that fails (its temporary folder swept away as
 the command that started it exits) leaves the forkserver cold, not broken.
+The libraries' warnings are silenced here too, once for every child.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ import openpyxl
 from reportlab.pdfgen import canvas
 
 from extractors import ocr, read_attachment
+from pipeline.quiet import silence_libraries
 
 _TEXT = ["ALIS-avtale", "Navn: Kari Nordmann", "HPR-nr.: 1234567", "Tiltredelse: 01.09.2023"]
 
@@ -69,4 +71,5 @@ def _warm() -> None:
         pass
 
 
+silence_libraries()
 _warm()

@@ -15,7 +15,7 @@ import pytest
 
 from pipeline.batch import appropriations
 from pipeline.render.batch_summary import render_batch_html
-from pipeline.render.format import kroner, status_label
+from pipeline.render.format import evidence_place, kroner, status_label
 from pipeline.render.summary import render_summary
 from tests import result_examples as examples
 from tests.result_examples import ROOT
@@ -114,7 +114,7 @@ def corrected_summary(browser, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def batch_page(browser, tmp_path_factory):
-    results = [*examples.all_kinds(), examples.with_facilitation()]
+    results = [*examples.all_kinds(), examples.with_facilitation(), examples.corrected()]
     path = tmp_path_factory.mktemp("batch") / "batch-summary.html"
     path.write_text(render_batch_html(results, appropriations(results)), encoding="utf-8")
     opened = Opened(browser, path)
@@ -144,7 +144,7 @@ def test_summary_shows_each_reduction_with_where_it_stands(partial_summary):
     for f in result.findings:
         if f.severity == "reduce":
             assert plain(f.message) in findings
-            assert f.evidence is None or f.evidence.where in findings
+            assert f.evidence is None or plain(evidence_place(f.evidence)) in findings
 
 
 def test_manual_review_summary_says_what_to_do_on_the_first_screen(review_summary):

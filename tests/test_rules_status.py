@@ -1,4 +1,4 @@
-"""Status derivation (RULES.md §4) and the amount invariants every decision keeps."""
+"""Status derivation (docs/rules.md §4) and the amount invariants every decision keeps."""
 from __future__ import annotations
 
 from datetime import date

@@ -1,4 +1,4 @@
-"""What a caseworker does next for each finding that stops a case (severity review, RULES.md §4).
+"""What a caseworker does next for each finding that stops a case (severity review, docs/rules.md §4).
 
 The finding's message says what is wrong; this says what to do about it, in one line.
 A rule not listed here shows its message alone.
@@ -24,8 +24,8 @@ REVIEW_ACTIONS = {
     "id.double-claim": "Avklar hvilken søknad legen hører til, og om månedene overlapper.",
     "doc.correction-outdated": "Se på verdien i den nye filen; rett den på nytt med alis correct, eller fjern "
                                "korrigeringen fra korrigeringsfilen.",
-    "doc.correction-invalid": "Rett eller fjern oppføringen i korrigeringsfilen (OUT/corrections/ID.yaml), eller lag "
-                              "den på nytt med alis correct.",
+    "doc.correction-invalid": "Rett eller fjern oppføringen i søknadens korrigeringsfil (i mappen corrections ved "
+                              "resultatene), eller lag den på nytt med alis correct.",
 }
 
 

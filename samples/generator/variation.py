@@ -1,6 +1,6 @@
 """Every way a sample may phrase a label, a number, a date or a file name.
 
-One place, so that the variety the extractors must survive (DOCUMENTS.md,
+One place, so that the variety the extractors must survive (docs/documents.md,
 "What real files do") is visible and every choice is driven by the seed.
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 NBSP, THIN = "\u00a0", "\u2009"
 
 # The knob: at its widest (the default) every choice below draws from the
-# full range of what real files do; narrow keeps to the DOCUMENTS.md examples.
+# full range of what real files do; narrow keeps to the docs/documents.md examples.
 _WIDTH = {"wide": True}
 
 
@@ -68,7 +68,7 @@ LABELS: dict[str, tuple[str, ...]] = {
                              "Dato for start av spesialiseringen"),
 }
 
-# Spellings met in real files beyond the DOCUMENTS.md examples (wide only).
+# Spellings met in real files beyond the docs/documents.md examples (wide only).
 WIDE_LABELS: dict[str, tuple[str, ...]] = {
     "doctor_name": ("Lege", "Fullt navn", "Legens fulle navn", "Navn på ALIS"),
     "hpr_number": ("HPR", "Helsepersonellnr.", "HPR-nr", "HPR nummer"),
