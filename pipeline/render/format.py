@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
+from checks.dates import OSLO
 from checks.sources import document_name, field_name, named
 from extractors.models import Evidence
 
@@ -117,7 +118,10 @@ def maaneder(months: list[str]) -> str:
 
 
 def tidspunkt(moment: datetime) -> str:
-    """A date and a time of day, as Norwegians write them: "2. desember 2026 kl. 03.17"."""
+    """A date and a time of day, as Norwegians write them: "2. desember 2026 kl. 03.17", on the clock in Norway
+    whatever the server's time zone."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(OSLO)
     return f"{dato(moment.date())} kl. {moment:%H.%M}"
 
 
