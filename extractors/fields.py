@@ -24,6 +24,17 @@ from extractors.values import clean_text, find_date, parse_hpr, parse_percent, p
 BBox = tuple[float, float, float, float]
 
 
+# a line at least this long, without an end of sentence, is a paragraph the writer's page width wrapped
+_WRAPPED_LINE_CHARS = 60
+_TYPED_GAP = re.compile(r"\t| {3,}")
+
+
+def typed_cells(text: str) -> list[str]:
+    """A typed paragraph's cells: writers align a label and its value, or two fields on one line, with tabs or
+    with runs of spaces ("Legens navn: Ola Nordmann      HPR-nummer: 9306163"), as a PDF does with gaps."""
+    return [c.strip() for c in _TYPED_GAP.split(text) if c.strip()]
+
+
 @dataclass
 class Line:
     """One visual line: its cells in reading order and where it stood.
@@ -283,6 +294,8 @@ class FieldFinder:
                 if not match or self._longer_label(cell, match):
                     continue  # the words belong to another, longer label ("Avtalens startdato" is not "Startdato")
                 colon = ":" in match.group(0)
+                if at_start and not colon and self._continues_sentence(index, cell_index):
+                    continue  # "... ALIS-avtalen / gjelder fra signering": a wrapped sentence, not "Gjelder fra"
                 same_cell = bool(cell[match.end():].strip())
                 if parse.loose and not colon and (not at_start or (same_cell and _generic(label))):
                     continue  # "Legen er ..." is a sentence, not the label "Legen"
@@ -292,6 +305,16 @@ class FieldFinder:
                     hit.label = label
                     found.append(hit)
         return found
+
+    def _continues_sentence(self, index: int, cell_index: int) -> bool:
+        """A line that carries on a paragraph wrapped above it starts in lower case under a long line that
+        ends without punctuation; words that begin it are not a label even when they read as one."""
+        cell = self.lines[index].cells[cell_index]
+        if cell_index != 0 or index == 0 or not cell[:1].islower():
+            return False
+        above = self.lines[index - 1]
+        return len(above.cells) == 1 and len(above.text) >= _WRAPPED_LINE_CHARS \
+            and not above.text.rstrip().endswith((".", ":", ";", "!", "?"))
 
     def _value_after(self, index: int, cell_index: int, offset: int, parse, grade: Grade) -> Hit | None:
         """The value after a label: same cell, next cell, the cell below in a header row, or the next line.

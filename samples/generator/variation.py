@@ -70,12 +70,12 @@ LABELS: dict[str, tuple[str, ...]] = {
 
 # Spellings met in real files beyond the docs/documents.md examples (wide only).
 WIDE_LABELS: dict[str, tuple[str, ...]] = {
-    "doctor_name": ("Lege", "Fullt navn", "Legens fulle navn", "Navn på ALIS"),
+    "doctor_name": ("Lege", "Fullt navn", "Legens fulle navn", "Navn på ALIS", "Navn lege"),
     "hpr_number": ("HPR", "Helsepersonellnr.", "HPR-nr", "HPR nummer"),
     "employment_start": ("Tiltredelsesdato", "Tiltrådte", "Dato for tiltredelse", "Ansettelsesdato"),
-    "employment_end": ("Opphører", "Sluttdato for vikariatet", "Til dato"),
+    "employment_end": ("Opphører", "Sluttdato for vikariatet", "Til dato", "Slutt", "Utløpsdato"),
     "effective_from": ("Gjelder fra", "Avtalen gjelder f.o.m.", "Avtalens startdato"),
-    "position": ("Tilknytningsform", "Ansettelsesform"),
+    "position": ("Tilknytningsform", "Ansettelsesform", "Avtaletype", "Type avtale"),
     "position_percent": ("Stillingsstørrelse", "Andel stilling"),
     "municipality_name": ("Kommunenavn", "Arbeidsgiver"),
     "org_number": ("Orgnr", "Org. nr"),
