@@ -42,6 +42,7 @@ _DATE_PATTERNS = [
     re.compile(r"(?<!\d)(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?!\d)"),
     re.compile(r"(?<!\d)(?P<d>\d{1,2})[./](?P<m>\d{1,2})[./](?P<y>\d{4}|\d{2})(?![\d])"),
     re.compile(r"(?<![\d-])(?P<d>\d{1,2})-(?P<m>\d{1,2})-(?P<y>\d{4})(?![\d-])"),  # as some systems print
+    re.compile(r"(?<![\d/.])(?P<d>\d{1,2})/(?P<m>\d{1,2})-(?P<y>\d{4}|\d{2})(?![\d-])"),  # "1/9-2023", as typed by hand
     re.compile(
         r"(?<!\d)(?P<d>\d{1,2})\.?\s*(?P<mw>" + _MONTH_WORD + r")\.?\s+(?P<y>\d{4})(?!\d)",
         re.IGNORECASE,

@@ -59,6 +59,8 @@ def test_a_date_or_badly_grouped_digits_in_an_amount_cell_is_not_an_amount(text)
     ("01-09-2023", date(2023, 9, 1)),
     ("Vardø, 15.09.2023", date(2023, 9, 15)),
     ("15. Desember 2023", date(2023, 12, 15)),
+    ("1/9-2023", date(2023, 9, 1)),
+    ("15/12-22", date(2022, 12, 15)),
 ])
 def test_date_text_in_any_norwegian_form(text, expected):
     assert parse_date(text) == expected

@@ -207,13 +207,13 @@ def percent(rng: random.Random, value: int) -> str:
 
 def date_style(rng: random.Random) -> str:
     """How one document writes its dates; at the widest, sometimes with Norwegian month names as
-    municipalities' own templates do ("1. sept. 2023", "mars 2024") or with slashes ("03/12/2018")."""
+    municipalities' own templates do ("1. sept. 2023", "mars 2024") or with slashes ("03/12/2018", "1/9-2023")."""
     styles = ["dd.mm.yyyy", "d.m.yyyy", "d. month yyyy", "iso"]
     if wide():
         styles += ["dd.mm.yy", "d. month yyyy", "dd-mm-yyyy"]
     style = rng.choice(styles)
     if chance(rng, "month-dates", 0.2):
-        style = rng.choice(["d. mon. yyyy", "d. Month yyyy", "dd/mm/yyyy", "month yyyy"])
+        style = rng.choice(["d. mon. yyyy", "d. Month yyyy", "dd/mm/yyyy", "month yyyy", "d/m-yyyy"])
     return style
 
 
@@ -232,6 +232,8 @@ def fmt_date(d: date, style: str, role: str = "") -> str:
         return d.strftime("%d.%m.%Y")
     if style == "d.m.yyyy":
         return f"{d.day}.{d.month}.{d.year}"
+    if style == "d/m-yyyy":
+        return f"{d.day}/{d.month}-{d.year}"
     if style == "dd-mm-yyyy":
         return d.strftime("%d-%m-%Y")
     if style == "dd/mm/yyyy":
