@@ -12,6 +12,7 @@ from extractors import convert, read_attachment
 from extractors.safety import ole_kind
 from pipeline.isolation import Limits, read_isolated
 from samples import hostile
+from samples.generator.docx_doc import DocxBuilder
 from tests.extract_samples import expected_kind
 
 
@@ -172,3 +173,14 @@ def test_conversion_leaves_the_original_untouched(legacy_doc):
     before = legacy_doc.read_bytes()
     read_attachment(legacy_doc)
     assert legacy_doc.read_bytes() == before
+
+
+@pytest.mark.parametrize("title", ["INDIVIDUELL PLAN FOR ALIS", "Opplæringsplan for lege i spesialisering",
+                                   "Læringsplan ALIS"])
+def test_a_plan_named_only_by_its_title_is_a_training_plan(tmp_path, title):
+    doc = DocxBuilder()
+    doc.title(title)
+    doc.fields([("Navn:", "Ola Nordmann"), ("Veileder:", "Anne Berg")], False)
+    path = tmp_path / "plan.docx"
+    path.write_bytes(doc.bytes())
+    assert read_attachment(path).kind == "training_plan"

@@ -26,10 +26,14 @@ def draw(rng: random.Random, sub: Submission, d: Doctor, doc: PdfBuilder | DocxB
     style = v.date_style(rng)
     if isinstance(doc, DocxBuilder) and v.wide():
         _word_only(rng, d, doc)
-    doc.title(rng.choice(["Individuell utdanningsplan", "INDIVIDUELL UTDANNINGSPLAN FOR ALIS",
-                          "Individuell utdanningsplan – spesialistutdanning i allmennmedisin"]))
-    doc.para("Planen er utarbeidet etter spesialistforskriften § 25 og bygger på kommunens "
-             "generelle utdanningsplan.")
+    titles = ["Individuell utdanningsplan", "INDIVIDUELL UTDANNINGSPLAN FOR ALIS",
+              "Individuell utdanningsplan – spesialistutdanning i allmennmedisin"]
+    if v.wide():
+        titles += ["INDIVIDUELL PLAN FOR ALIS", "Opplæringsplan for lege i spesialisering", "Læringsplan ALIS"]
+    doc.title(rng.choice(titles))
+    if not (v.wide() and rng.random() < 0.3):  # a municipality's own plan often cites no regulation
+        doc.para("Planen er utarbeidet etter spesialistforskriften § 25 og bygger på kommunens "
+                 "generelle utdanningsplan.")
     pairs = [
         (v.label(rng, "doctor_name"), d.name),
         (v.label(rng, "hpr_number"), d.hpr),
