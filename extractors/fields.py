@@ -294,13 +294,16 @@ class FieldFinder:
                 if not match or self._longer_label(cell, match):
                     continue  # the words belong to another, longer label ("Avtalens startdato" is not "Startdato")
                 colon = ":" in match.group(0)
-                if at_start and not colon and self._continues_sentence(index, cell_index):
+                led = bool(_LEADERS.match(cell[match.end():].lstrip()))
+                if at_start and not colon and not led and self._continues_sentence(index, cell_index):
                     continue  # "... ALIS-avtalen / gjelder fra signering": a wrapped sentence, not "Gjelder fra"
                 same_cell = bool(cell[match.end():].strip())
                 if parse.loose and not colon and (not at_start or (same_cell and _generic(label))):
                     continue  # "Legen er ..." is a sentence, not the label "Legen"
                 label_text = cell[:match.end()] + (re.match(r"\s*(\([^)]*\))?", cell[match.end():]).group(0))
                 hit = self._value_after(index, cell_index, match.end(), parse.for_label(label_text), grade)
+                if hit and not at_start and not colon and not led and not _value_follows(cell[match.end():], hit):
+                    continue  # "avtale mellom Vinje kommune og lege Kari Hansen": a label's word in a sentence
                 if hit:
                     hit.label = label
                     found.append(hit)
@@ -446,6 +449,12 @@ class FieldFinder:
 
 
 _ANY_TEXT = ValueParser(_parse_text(None), loose=True)
+
+
+def _value_follows(rest: str, hit: Hit) -> bool:
+    """Inside running text, a word that reads as a label ("HPR 1234567") counts only with its value right
+    after it, in the same cell."""
+    return hit.route == "label-inline" and clean_text(rest).lstrip(" (").startswith(clean_text(hit.raw))
 
 
 def _only_value(line: Line, raw: str) -> bool:

@@ -260,6 +260,19 @@ def test_the_same_words_after_a_short_line_are_still_a_label_with_a_value_that_c
     assert record.effective_from.grade == Grade.missing and record.effective_from.evidence.value.startswith("signering")
 
 
+def test_a_label_word_inside_a_sentence_takes_no_value_from_further_on_in_it():
+    line = Line(cells=["Avtale mellom Vinje kommune og lege Kari Hansen (HPR 1234567) om vikariat."], where="avsnitt 2")
+    record = read_agreement([Line(cells=["Fastlegeavtale"], where="avsnitt 1"), line], "avtale.docx")
+    assert record.municipality_name.value != "Kari Hansen"
+    assert (record.hpr_number.value, record.hpr_number.grade) == ("1234567", Grade.low)
+
+
+def test_a_lower_case_label_with_dot_leaders_under_a_long_line_is_still_a_label():
+    lines = [Line(cells=[WRAPPED[0]], where="s. 1 linje 1"), Line(cells=["stillingsprosent … 60 %"], where="s. 1 linje 2")]
+    record = read_agreement(lines, "a.pdf")
+    assert (str(record.position_percent.value), record.position_percent.grade) == ("60", Grade.found)
+
+
 # --- documents that are not agreements ----------------------------------------------------------------
 
 def _read_pdf_bytes(tmp_path, data: bytes):
