@@ -127,12 +127,18 @@ def header_has_words(cell: object, rules: list[dict[str, list[str]]]) -> int:
     return words_fit(normalise_header(cell).split(), rules)
 
 
+def _at_an_end(word: str, stem: str) -> bool:
+    return word.startswith(stem) or word.endswith(stem)
+
+
 def words_fit(words: list[str], rules: list[dict[str, list[str]]]) -> int:
     """header_has_words for a header already split into normalised words."""
     best = 0
     for rule in rules:
-        has = all(any(w.startswith(stem) for w in words) for stem in rule.get("all", []))
-        has_not = any(any(w.startswith(stem) for w in words) for stem in rule.get("none", []))
+        # a Norwegian compound ends in the word that says what it is ("timepris", "timesats", "egenandel"):
+        # a stem counts at either end of a word
+        has = all(any(_at_an_end(w, stem) for w in words) for stem in rule.get("all", []))
+        has_not = any(any(_at_an_end(w, stem) for w in words) for stem in rule.get("none", []))
         if has and not has_not:
             best = max(best, len(rule.get("all", [])))
     return best

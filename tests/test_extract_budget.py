@@ -8,6 +8,8 @@ from decimal import Decimal
 import pytest
 
 from extractors import read_attachment
+from extractors.labels import tables
+from extractors.sheet_tables import header_field
 from tests.extract_samples import of_kind, same
 
 ROW_FIELDS = ["doctor_name", "hpr_number", "position", "total_cost", "cofunding", "requested"]
@@ -149,3 +151,12 @@ def _all_extracted(budget):
     for claim in budget.claims:
         yield from [claim.total, claim.absence_hours, claim.absence_rate, claim.learning_costs]
     yield from [budget.total_requested, budget.total_claimed, budget.facilitation]
+
+
+@pytest.mark.parametrize("header, field", [
+    ("Timepris veiledning", "supervision_rate"), ("Timepris fravær", "absence_rate"),
+    ("Antall veiledningstimer", "supervision_hours"), ("Utgifter kurs", "learning_costs"),
+])
+def test_a_claim_header_is_named_by_the_word_its_compound_ends_in(header, field):
+    regime = tables()["budget"]["regime_b"]
+    assert header_field(header, regime["columns"], regime["keywords"])[1] == field

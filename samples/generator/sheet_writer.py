@@ -38,10 +38,10 @@ HEADERS_B = {
     "name": ("Navn", "Navn på lege"),
     "month": ("Måned", "Periode (måned)"),
     "absence_hours": ("Fraværstimer", "Timer fravær"),
-    "absence_rate": ("Sats fravær", "Sats per time fravær"),
-    "supervision_hours": ("Veiledningstimer", "Timer veiledning"),
-    "supervision_rate": ("Sats veiledning", "Sats per time veiledning"),
-    "learning_costs": ("Læringsaktiviteter kostnad", "Kostnad læringsaktiviteter"),
+    "absence_rate": ("Sats fravær", "Sats per time fravær", "Timepris fravær"),
+    "supervision_hours": ("Veiledningstimer", "Timer veiledning", "Antall veiledningstimer"),
+    "supervision_rate": ("Sats veiledning", "Sats per time veiledning", "Timepris veiledning"),
+    "learning_costs": ("Læringsaktiviteter kostnad", "Kostnad læringsaktiviteter", "Utgifter kurs"),
     "total": ("Sum", "Sum måned"),
 }
 CLAIM_FIELDS = ("absence_hours", "absence_rate", "supervision_hours", "supervision_rate", "learning_costs", "total")
