@@ -7,11 +7,9 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from io import BytesIO
-
-from docxtpl import DocxTemplate
 
 from pipeline.render.amounts import OTHER_LABEL, other_amounts
+from pipeline.render.docx_template import word_template
 from pipeline.render.environment import TEMPLATES, environment
 from pipeline.render.format import dato, kroner
 from pipeline.result import Result
@@ -26,16 +24,7 @@ def render_letter(result: Result, today: date, reporting_deadline: date | None =
     """The letter for an approve, partial or reject result; manual_review has no decision to write."""
     if result.status == "manual_review":
         raise ValueError(f"{result.submission_id}: manual_review gets no decision letter")
-    context = letter_context(result, today, reporting_deadline)
-    template = DocxTemplate(TEMPLATE)
-    env = environment(loader=False)
-    missing = template.get_undeclared_template_variables(jinja_env=env, context=context)
-    if missing:
-        raise ValueError(f"letter template uses variables the context lacks: {sorted(missing)}")
-    template.render(context, jinja_env=env, autoescape=True)
-    out = BytesIO()
-    template.save(out)
-    return out.getvalue()
+    return word_template(TEMPLATE, environment(loader=False)).render(letter_context(result, today, reporting_deadline))
 
 
 def letter_context(result: Result, today: date, reporting_deadline: date | None = None) -> dict:
