@@ -88,6 +88,23 @@ def _start_prefect() -> None:
               "for å kjøre med en midlertidig server")
 
 
+def _batch_flow(workers: int, dask: str | None):
+    """The batch flow with its chunk tasks on `workers` threads here, or on a dask cluster."""
+    from prefect.task_runners import ThreadPoolTaskRunner
+
+    from pipeline.flows import batch_flow
+
+    if dask is None:
+        return batch_flow.with_options(task_runner=ThreadPoolTaskRunner(max_workers=workers))
+    from pipeline import distributed
+
+    try:
+        distributed.check_cluster(dask)
+    except distributed.ClusterProblem as exc:
+        _fail(str(exc))
+    return batch_flow.with_options(task_runner=distributed.task_runner(dask))
+
+
 def _exit_now() -> None:
     """Ends a command that ran a flow without the interpreter's teardown of Prefect's thousand modules.
 
@@ -120,6 +137,8 @@ def batch(
     workers: int = typer.Option(2, "--workers", min=1, max=32, help="Submissions processed in parallel."),
     wait: bool = WaitOpt,
     fresh: bool = typer.Option(False, "--fresh", help="Decide every submission anew, ignoring earlier decisions."),
+    dask: str = typer.Option(None, "--dask", help="Run the chunk tasks on this dask.distributed scheduler "
+                                                  "(tcp://HOST:8786) instead of --workers threads here."),
 ) -> None:
     """The nightly batch: every submission in INBOX gets a result."""
     if not inbox.is_dir():
@@ -127,12 +146,9 @@ def batch(
     _prepare(out, registers)
     with _holding(out, "batch", wait):
         _start_prefect()
-        from prefect.task_runners import ThreadPoolTaskRunner
-
-        from pipeline.flows import batch_flow
-
-        flow = batch_flow.with_options(task_runner=ThreadPoolTaskRunner(max_workers=workers))
-        result = flow(inbox=inbox, out=out, registers_dir=registers, workers=workers, fresh=fresh)
+        flow = _batch_flow(workers, dask)
+        result = flow(inbox=inbox.resolve(), out=out.resolve(), registers_dir=registers.resolve(), workers=workers,
+                      fresh=fresh)
     counts: dict[str, int] = {}
     for row in result.submissions:
         counts[row.status] = counts.get(row.status, 0) + 1

@@ -34,6 +34,7 @@ from pipeline.batch import now_iso
 from pipeline.batch_jobs import Decided, Setup, decided_in, rewrite, run_one, write_overview
 from pipeline.batch_rules import double_claims
 from pipeline.inbox import Submission, find_submission, submissions
+from pipeline import workfolder
 from pipeline.isolation import JobFailed, LimitBroken, pool, run_marking
 from pipeline.ledger import Ledger
 from pipeline.progress import Progress
@@ -50,6 +51,7 @@ def decide_chunk(index: int, chunk: list[Submission], setup: Setup, progress: Pr
 
     `progress` is advanced here when the task runs in the flow's process; a
     task on a cluster is counted by the flow when it ends."""
+    workfolder.activate()  # on a cluster's worker: its children's files in a folder swept after a crash
     decided = []
     with pool(setup.limits).worker() as worker:
         for submission in chunk:
@@ -126,13 +128,13 @@ def _decide_all(found: list[Submission], setup: Setup, deciding: Progress, worke
                for index, chunk in enumerate(chunks)}
     decided: list[Decided] = []
     for future in as_completed(list(futures)):
-        if future.state.is_completed():
-            got = future.result()
-        else:
-            logging.getLogger(__name__).error("a chunk task ended %s; its submissions are done again",
-                                              future.state.type.value)
-            got = _decide_again(futures[future], setup)
-        if not here or not future.state.is_completed():
+        try:
+            got, counted = future.result(), here
+        except Exception as exc:  # noqa: BLE001 - a crashed task (a lost cluster worker) costs no submission
+            logging.getLogger(__name__).error("a chunk task failed (%s); its submissions are done here",
+                                              type(exc).__name__)
+            got, counted = _decide_again(futures[future], setup), False
+        if not counted:
             for one in got:
                 deciding.advance(one.reused)
         decided.extend(got)

@@ -1,0 +1,232 @@
+"""`alis batch` against the bare libraries parsing the same files, at several batch sizes.
+
+    python bench/throughput.py --counts 100 400 1000 --seed 1 --workers 2
+    PREFECT_API_URL=http://127.0.0.1:4200/api python bench/throughput.py ...   # with a running server
+
+For each size, one generated inbox (no scans unless --scans: the bare libraries
+do no OCR) is run through `alis batch` (the temporary Prefect server, or the
+one PREFECT_API_URL names), and the same files are opened one after another in
+this process by pdfplumber (text and tables of every page), python-docx
+(paragraphs and table cells) and openpyxl (every cell). Prints wall times and
+their ratio, the CPU the batch used (all its processes), and the peak memory
+(RSS) of the command's own process, of the Prefect server it started, and of
+the children that read the files (the largest one, and all of them at once).
+`--isolation N` also prints what reading a file in an isolated child costs
+over reading it in this process, over N files.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.extract_speed import bare_docx, bare_pdf, bare_xlsx  # noqa: E402
+from samples.generator import generate  # noqa: E402
+
+ALIS = str(Path(sys.executable).parent / "alis")
+BARE = {".pdf": bare_pdf, ".docx": bare_docx, ".xlsx": bare_xlsx, ".xlsm": bare_xlsx}
+
+
+@dataclass
+class Peaks:
+    """Peak RSS in MB, sampled from /proc while the command runs."""
+
+    main: float = 0.0
+    server: float = 0.0
+    child: float = 0.0
+    children: float = 0.0  # proportional (PSS): pages the children share with the forkserver count once
+    _cpu: dict[int, float] = field(default_factory=dict)
+    _stop: threading.Event = field(default_factory=threading.Event)
+
+    @property
+    def cpu(self) -> float:
+        """CPU seconds of the command and every process it started (the server's too), as last seen."""
+        return sum(self._cpu.values())
+
+    def watch(self, pid: int) -> threading.Thread:
+        thread = threading.Thread(target=self._sample, args=(pid,), daemon=True)
+        thread.start()
+        return thread
+
+    def _sample(self, pid: int) -> None:
+        while not self._stop.is_set():
+            tree = _descendants(pid)
+            self.main = max(self.main, _rss(pid, "VmHWM"))
+            readers = 0.0
+            for one in [pid, *tree]:
+                self._cpu[one] = max(self._cpu.get(one, 0.0), _cpu(one))
+            for child in tree:
+                if b"prefect" in _cmdline(child) or b"uvicorn" in _cmdline(child):
+                    self.server = max(self.server, _rss(child, "VmHWM"))
+                else:
+                    self.child = max(self.child, _rss(child, "VmRSS"))
+                    readers += _pss(child)
+            self.children = max(self.children, readers)
+            time.sleep(0.2)
+
+    def stop(self) -> None:
+        self._stop.set()
+
+
+def _descendants(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as fh:
+                    parent = int(fh.read().rsplit(b")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(parent, []).append(int(entry))
+    found, queue = [], [pid]
+    while queue:
+        for child in children.get(queue.pop(), []):
+            found.append(child)
+            queue.append(child)
+    return found
+
+
+def _rss(pid: int, key: str) -> float:
+    try:
+        with open(f"/proc/{pid}/status", "rb") as fh:
+            for line in fh:
+                if line.startswith(key.encode() + b":"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def _pss(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as fh:
+            for line in fh:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def _cpu(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            fields = fh.read().rsplit(b")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            return fh.read()
+    except OSError:
+        return b""
+
+
+def run_batch(inbox: Path, out: Path, workers: int, extra: list[str]) -> tuple[float, float, Peaks, str]:
+    """Wall seconds, CPU seconds of the command and everything it started, peak memory, its last line."""
+    start = time.perf_counter()
+    process = subprocess.Popen([ALIS, "batch", str(inbox), "--out", str(out), "--workers", str(workers), *extra],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peaks = Peaks()
+    peaks.watch(process.pid)
+    stdout, stderr = process.communicate()
+    wall = time.perf_counter() - start
+    peaks.stop()
+    if process.returncode != 0:
+        sys.exit(f"alis batch failed ({process.returncode}):\n{stderr[-3000:]}")
+    return wall, peaks.cpu, peaks, stdout.strip().splitlines()[-1]
+
+
+def attachments(inbox: Path, scratch: Path) -> list[Path]:
+    """Every file the bare libraries open, zips unpacked first."""
+    found = []
+    for entry in sorted(inbox.iterdir()):
+        if entry.name.startswith("."):
+            continue
+        if entry.suffix == ".zip":
+            folder = scratch / entry.stem
+            with zipfile.ZipFile(entry) as archive:
+                archive.extractall(folder)
+            entry = folder
+        found += [p for p in sorted(entry.rglob("*")) if p.suffix.lower() in BARE]
+    return found
+
+
+def bare_parse(files: list[Path]) -> float:
+    start = time.perf_counter()
+    for path in files:
+        try:
+            BARE[path.suffix.lower()](path)
+        except Exception:  # noqa: BLE001 - a broken file costs what it cost the library to fail
+            pass
+    return time.perf_counter() - start
+
+
+def isolation_cost(files: list[Path]) -> tuple[float, float]:
+    """Milliseconds a file: read here, and read in an isolated child (after a first, warming read)."""
+    from extractors import read_attachment
+    from pipeline.isolation import read_isolated
+
+    read_isolated(files[0], files[0].name)
+    start = time.perf_counter()
+    for path in files:
+        read_isolated(path, path.name)
+    isolated = time.perf_counter() - start
+    start = time.perf_counter()
+    for path in files:
+        read_attachment(path)
+    here = time.perf_counter() - start
+    return 1000 * here / len(files), 1000 * isolated / len(files)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--counts", type=int, nargs="+", default=[100, 400, 1000])
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--scans", type=float, default=0.0, help="share of agreements drawn as scans (OCR)")
+    parser.add_argument("--isolation", type=int, default=0, help="files to measure the isolation cost on")
+    parser.add_argument("--dask", help="pass --dask ADDRESS to alis batch")
+    args = parser.parse_args()
+    server = "running server" if os.environ.get("PREFECT_API_URL") else "temporary server"
+    print(f"alis batch --workers {args.workers} ({server}{', dask ' + args.dask if args.dask else ''}) against "
+          f"pdfplumber/python-docx/openpyxl one after another; seed {args.seed}, scans {args.scans:g}; "
+          f"load {os.getloadavg()[0]:.2f}")
+    print(f"{'size':>5} {'files':>6} {'batch s':>8} {'bare s':>7} {'ratio':>6} {'ms/sub':>7} {'cpu s':>6} "
+          f"{'main MB':>8} {'server MB':>9} {'child MB':>8} {'children MB':>11} {'load':>5}")
+    for count in args.counts:
+        with tempfile.TemporaryDirectory(prefix="alis-bench-") as folder:
+            tmp = Path(folder)
+            inbox = tmp / "inbox"
+            generate(inbox, count, args.seed, scans=args.scans)
+            files = attachments(inbox, tmp / "unpacked")
+            load = os.getloadavg()[0]
+            wall, cpu, peaks, said = run_batch(inbox, tmp / "out", args.workers,
+                                               ["--dask", args.dask] if args.dask else [])
+            bare = bare_parse(files)
+            print(f"{count:5d} {len(files):6d} {wall:8.1f} {bare:7.1f} {wall / bare:6.2f} {1000 * wall / count:7.0f} "
+                  f"{cpu:6.1f} {peaks.main:8.0f} {peaks.server:9.0f} {peaks.child:8.0f} {peaks.children:11.0f} "
+                  f"{load:5.2f}", flush=True)
+            if args.isolation:
+                here, isolated = isolation_cost(files[: args.isolation])
+                print(f"      isolation: {here:.1f} ms a file here, {isolated:.1f} ms in a child: "
+                      f"{isolated - here:+.1f} ms a file")
+            shutil.rmtree(tmp / "out", ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
