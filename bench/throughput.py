@@ -47,12 +47,16 @@ class Peaks:
     child: float = 0.0
     children: float = 0.0  # proportional (PSS): pages the children share with the forkserver count once
     _cpu: dict[int, float] = field(default_factory=dict)
+    _role: dict[int, str] = field(default_factory=dict)
     _stop: threading.Event = field(default_factory=threading.Event)
 
     @property
     def cpu(self) -> float:
         """CPU seconds of the command and every process it started (the server's too), as last seen."""
         return sum(self._cpu.values())
+
+    def cpu_of(self, role: str) -> float:
+        return sum(seconds for pid, seconds in self._cpu.items() if self._role.get(pid) == role)
 
     def watch(self, pid: int) -> threading.Thread:
         thread = threading.Thread(target=self._sample, args=(pid,), daemon=True)
@@ -66,8 +70,11 @@ class Peaks:
             readers = 0.0
             for one in [pid, *tree]:
                 self._cpu[one] = max(self._cpu.get(one, 0.0), _cpu(one))
+            self._role[pid] = "main"
             for child in tree:
-                if b"prefect" in _cmdline(child) or b"uvicorn" in _cmdline(child):
+                server = b"prefect" in _cmdline(child) or b"uvicorn" in _cmdline(child)
+                self._role.setdefault(child, "server" if server else "children")
+                if server:
                     self.server = max(self.server, _rss(child, "VmHWM"))
                 else:
                     self.child = max(self.child, _rss(child, "VmRSS"))
@@ -221,6 +228,8 @@ def main() -> None:
             print(f"{count:5d} {len(files):6d} {wall:8.1f} {bare:7.1f} {wall / bare:6.2f} {1000 * wall / count:7.0f} "
                   f"{cpu:6.1f} {peaks.main:8.0f} {peaks.server:9.0f} {peaks.child:8.0f} {peaks.children:11.0f} "
                   f"{load:5.2f}", flush=True)
+            print(f"      cpu s: main {peaks.cpu_of('main'):.1f}, server {peaks.cpu_of('server'):.1f}, "
+                  f"children {peaks.cpu_of('children'):.1f}")
             if args.isolation:
                 here, isolated = isolation_cost(files[: args.isolation])
                 print(f"      isolation: {here:.1f} ms a file here, {isolated:.1f} ms in a child: "
