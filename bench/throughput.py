@@ -1,18 +1,20 @@
 """`alis batch` against the bare libraries parsing the same files, at several batch sizes.
 
-    python bench/throughput.py --counts 100 400 1000 --seed 1 --workers 2
-    PREFECT_API_URL=http://127.0.0.1:4200/api python bench/throughput.py ...   # with a running server
+    python bench/throughput.py --counts 100 400 1000 --seed 1 --workers 2 \
+        --server http://127.0.0.1:4200/api --wall-only 1500 --isolation 200
 
 For each size, one generated inbox (no scans unless --scans: the bare libraries
-do no OCR) is run through `alis batch` (the temporary Prefect server, or the
-one PREFECT_API_URL names), and the same files are opened one after another in
+do no OCR) is run through `alis batch` with its temporary Prefect server and,
+with `--server URL`, again with the running server at URL (a fresh OUT each
+time, so every submission is decided), and the same files are opened one after another in
 this process by pdfplumber (text and tables of every page), python-docx
 (paragraphs and table cells) and openpyxl (every cell). Prints wall times and
 their ratio, the CPU the batch used (all its processes), and the peak memory
 (RSS) of the command's own process, of the Prefect server it started, and of
 the children that read the files (the largest one, and all of them at once).
 `--isolation N` also prints what reading a file in an isolated child costs
-over reading it in this process, over N files.
+over reading it in this process, over N files. `--wall-only N` runs batches
+of N submissions with the temporary server and prints only their wall time.
 """
 from __future__ import annotations
 
@@ -143,11 +145,16 @@ def _cmdline(pid: int) -> bytes:
         return b""
 
 
-def run_batch(inbox: Path, out: Path, workers: int, extra: list[str]) -> tuple[float, float, Peaks, str]:
-    """Wall seconds, CPU seconds of the command and everything it started, peak memory, its last line."""
+def run_batch(inbox: Path, out: Path, workers: int, extra: list[str],
+              server: str | None) -> tuple[float, float, Peaks, str]:
+    """Wall seconds, CPU seconds of the command and everything it started, peak memory, its last line.
+    `server` is a running server's API URL; None starts a temporary one."""
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    if server:
+        env["PREFECT_API_URL"] = server
     start = time.perf_counter()
     process = subprocess.Popen([ALIS, "batch", str(inbox), "--out", str(out), "--workers", str(workers), *extra],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     peaks = Peaks()
     peaks.watch(process.pid)
     stdout, stderr = process.communicate()
@@ -207,34 +214,44 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--scans", type=float, default=0.0, help="share of agreements drawn as scans (OCR)")
     parser.add_argument("--isolation", type=int, default=0, help="files to measure the isolation cost on")
+    parser.add_argument("--server", help="a running Prefect server's API URL: each inbox also runs against it")
+    parser.add_argument("--wall-only", type=int, nargs="*", default=[], help="sizes timed by wall time alone")
     parser.add_argument("--dask", help="pass --dask ADDRESS to alis batch")
     args = parser.parse_args()
-    server = "running server" if os.environ.get("PREFECT_API_URL") else "temporary server"
-    print(f"alis batch --workers {args.workers} ({server}{', dask ' + args.dask if args.dask else ''}) against "
-          f"pdfplumber/python-docx/openpyxl one after another; seed {args.seed}, scans {args.scans:g}; "
-          f"load {os.getloadavg()[0]:.2f}")
-    print(f"{'size':>5} {'files':>6} {'batch s':>8} {'bare s':>7} {'ratio':>6} {'ms/sub':>7} {'cpu s':>6} "
-          f"{'main MB':>8} {'server MB':>9} {'child MB':>8} {'children MB':>11} {'load':>5}")
+    extra = ["--dask", args.dask] if args.dask else []
+    servers = [None, args.server] if args.server else [None]
+    print(f"alis batch --workers {args.workers}{' --dask ' + args.dask if args.dask else ''} against "
+          f"pdfplumber/python-docx/openpyxl one after another; seed {args.seed}, scans {args.scans:g}")
+    print(f"{'size':>5} {'files':>6} {'server':>7} {'batch s':>8} {'bare s':>7} {'ratio':>6} {'ms/sub':>7} "
+          f"{'cpu s':>6} {'main MB':>8} {'server MB':>9} {'child MB':>8} {'children MB':>11} {'load':>5}")
     for count in args.counts:
         with tempfile.TemporaryDirectory(prefix="alis-bench-") as folder:
             tmp = Path(folder)
             inbox = tmp / "inbox"
             generate(inbox, count, args.seed, scans=args.scans)
             files = attachments(inbox, tmp / "unpacked")
-            load = os.getloadavg()[0]
-            wall, cpu, peaks, said = run_batch(inbox, tmp / "out", args.workers,
-                                               ["--dask", args.dask] if args.dask else [])
             bare = bare_parse(files)
-            print(f"{count:5d} {len(files):6d} {wall:8.1f} {bare:7.1f} {wall / bare:6.2f} {1000 * wall / count:7.0f} "
-                  f"{cpu:6.1f} {peaks.main:8.0f} {peaks.server:9.0f} {peaks.child:8.0f} {peaks.children:11.0f} "
-                  f"{load:5.2f}", flush=True)
-            print(f"      cpu s: main {peaks.cpu_of('main'):.1f}, server {peaks.cpu_of('server'):.1f}, "
-                  f"children {peaks.cpu_of('children'):.1f}")
+            for server in servers:
+                load = os.getloadavg()[0]
+                wall, cpu, peaks, _ = run_batch(inbox, tmp / "out", args.workers, extra, server)
+                print(f"{count:5d} {len(files):6d} {'running' if server else 'temp':>7} {wall:8.1f} {bare:7.1f} "
+                      f"{wall / bare:6.2f} {1000 * wall / count:7.0f} {cpu:6.1f} {peaks.main:8.0f} "
+                      f"{peaks.server:9.0f} {peaks.child:8.0f} {peaks.children:11.0f} {load:5.2f}", flush=True)
+                print(f"      cpu s: main {peaks.cpu_of('main'):.1f}, server {peaks.cpu_of('server'):.1f}, "
+                      f"children {peaks.cpu_of('children'):.1f}", flush=True)
+                shutil.rmtree(tmp / "out", ignore_errors=True)
             if args.isolation:
                 here, isolated = isolation_cost(files[: args.isolation])
                 print(f"      isolation: {here:.1f} ms a file here, {isolated:.1f} ms in a child: "
-                      f"{isolated - here:+.1f} ms a file")
-            shutil.rmtree(tmp / "out", ignore_errors=True)
+                      f"{isolated - here:+.1f} ms a file (load {os.getloadavg()[0]:.2f})", flush=True)
+    for count in args.wall_only:
+        with tempfile.TemporaryDirectory(prefix="alis-bench-") as folder:
+            tmp = Path(folder)
+            generate(tmp / "inbox", count, args.seed, scans=args.scans)
+            load = os.getloadavg()[0]
+            wall, cpu, peaks, _ = run_batch(tmp / "inbox", tmp / "out", args.workers, extra, None)
+            print(f"{count:5d} submissions, temp server: {wall:.1f} s wall ({1000 * wall / count:.0f} ms a "
+                  f"submission), cpu {cpu:.1f} s, main {peaks.main:.0f} MB, load {load:.2f}", flush=True)
 
 
 if __name__ == "__main__":
