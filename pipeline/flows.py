@@ -14,11 +14,14 @@ tasks run on the cluster's workers, each with children of its own.
 """
 from __future__ import annotations
 
+import contextvars
 import logging
 import sys
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import TypeVar
+from typing import Callable, Iterator, TypeVar
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import (create_markdown_artifact, create_progress_artifact, create_table_artifact,
@@ -53,14 +56,30 @@ def decide_chunk(index: int, chunk: list[Submission], setup: Setup, progress: Pr
     task on a cluster is counted by the flow when it ends."""
     workfolder.activate()  # on a cluster's worker: its children's files in a folder swept after a crash
     decided = []
-    with pool(setup.limits).worker() as worker:
+    with pool(setup.limits).worker() as worker, publisher() as publish:
         for submission in chunk:
             one = decided_in(worker, setup, submission)
-            publish_application(one)
+            publish(one)
             if progress is not None:
                 progress.advance(one.reused)
             decided.append(one)
     return decided
+
+
+@contextmanager
+def publisher() -> Iterator[Callable[[Decided], None]]:
+    """Publishes each application's artifact from a thread of its own, in the task's Prefect context, so
+    the child starts the next submission while the server is told about the last; all sent on exit."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="artifacts") as sending:
+        yield lambda one: sending.submit(contextvars.copy_context().run, _published, one)
+
+
+def _published(decided: Decided) -> None:
+    try:
+        publish_application(decided)
+    except Exception as exc:  # noqa: BLE001 - the UI's artifact is never worth a submission
+        logging.getLogger(__name__).warning("artifact for %s not created: %s", decided.row.submission_id,
+                                            type(exc).__name__)
 
 
 def publish_application(decided: Decided) -> None:
