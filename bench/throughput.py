@@ -9,7 +9,8 @@ with `--server URL`, again with the running server at URL (a fresh OUT each
 time, so every submission is decided), and the same files are opened one after another in
 this process by pdfplumber (text and tables of every page), python-docx
 (paragraphs and table cells) and openpyxl (every cell). Prints wall times and
-their ratio, the CPU the batch used (all its processes), and the peak memory
+their ratio, the CPU the batch used (all its processes) against the bare parse's
+(the ratio a shared machine's load changes least), and the peak memory
 (RSS) of the command's own process, of the Prefect server it started, and of
 the children that read the files (the largest one, and all of them at once).
 `--isolation N` also prints what reading a file in an isolated child costs
@@ -180,14 +181,15 @@ def attachments(inbox: Path, scratch: Path) -> list[Path]:
     return found
 
 
-def bare_parse(files: list[Path]) -> float:
-    start = time.perf_counter()
+def bare_parse(files: list[Path]) -> tuple[float, float]:
+    """Wall and CPU seconds of the bare libraries opening every file one after another."""
+    start, cpu = time.perf_counter(), time.process_time()
     for path in files:
         try:
             BARE[path.suffix.lower()](path)
         except Exception:  # noqa: BLE001 - a broken file costs what it cost the library to fail
             pass
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
 def isolation_cost(files: list[Path]) -> tuple[float, float]:
@@ -230,7 +232,9 @@ def main() -> None:
             inbox = tmp / "inbox"
             generate(inbox, count, args.seed, scans=args.scans)
             files = attachments(inbox, tmp / "unpacked")
-            bare = bare_parse(files)
+            bare, bare_cpu = bare_parse(files)
+            print(f"      bare parse: {bare:.1f} s wall, {bare_cpu:.1f} s cpu (load {os.getloadavg()[0]:.2f})",
+                  flush=True)
             for server in servers:
                 load = os.getloadavg()[0]
                 wall, cpu, peaks, _ = run_batch(inbox, tmp / "out", args.workers, extra, server)
@@ -238,7 +242,8 @@ def main() -> None:
                       f"{wall / bare:6.2f} {1000 * wall / count:7.0f} {cpu:6.1f} {peaks.main:8.0f} "
                       f"{peaks.server:9.0f} {peaks.child:8.0f} {peaks.children:11.0f} {load:5.2f}", flush=True)
                 print(f"      cpu s: main {peaks.cpu_of('main'):.1f}, server {peaks.cpu_of('server'):.1f}, "
-                      f"children {peaks.cpu_of('children'):.1f}", flush=True)
+                      f"children {peaks.cpu_of('children'):.1f}; batch cpu / bare cpu {cpu / bare_cpu:.2f}",
+                      flush=True)
                 shutil.rmtree(tmp / "out", ignore_errors=True)
             if args.isolation:
                 here, isolated = isolation_cost(files[: args.isolation])
