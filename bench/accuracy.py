@@ -1,7 +1,7 @@
 """Extraction accuracy against the generator's ground truth.
 
     python bench/accuracy.py --count 200 --seed 1          # widest variation (the default)
-    python bench/accuracy.py --count 50 --seed 7 --narrow  # only the DOCUMENTS.md examples
+    python bench/accuracy.py --count 50 --seed 7 --narrow  # only the docs/documents.md examples
     python bench/accuracy.py --inbox samples/inbox      # an inbox that has .truth/ beside it
     python bench/accuracy.py --count 40 --seed 3 --scans 1 --dpi 200   # every agreement a scan or photo
     python bench/accuracy.py --count 50 --seed 1 --layout odt   # one layout of real files on every file it fits
@@ -315,7 +315,7 @@ def main(argv: list[str] | None = None) -> int:
     width = parser.add_mutually_exclusive_group()
     width.add_argument("--wide", dest="wide", action="store_true", default=True,
                        help="the generator's widest variation (default)")
-    width.add_argument("--narrow", dest="wide", action="store_false", help="only the DOCUMENTS.md examples")
+    width.add_argument("--narrow", dest="wide", action="store_false", help="only the docs/documents.md examples")
     parser.add_argument("--layout", action="append", default=[], choices=LAYOUTS,
                         help="draw this layout wherever it fits (repeatable)")
     args = parser.parse_args(argv)

@@ -1,4 +1,4 @@
-"""Dividing a year's appropriation over the granted applications (RULES.md §5).
+"""Dividing a year's appropriation over the granted applications (docs/rules.md §5).
 
 Pure arithmetic in Decimal: the caller says which amount of which application
 counts against which appropriation and whether it is served first; this

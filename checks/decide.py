@@ -5,6 +5,7 @@ form's grant year and calls `decide_without_rules` when the year has none.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -123,7 +124,10 @@ def _totals(outcomes: list[_DoctorOutcome], budget: BudgetRecord, form: FormReco
     return requested, recommended, payout, [*findings, *identity.amount_mismatch(form, requested, evidence)]
 
 
-def decide(facts: ApplicationFacts, params: YearParameters, registers: Registers) -> Decision:
+def decide(facts: ApplicationFacts, params: YearParameters, registers: Registers,
+           settle: Callable[[list[Finding]], list[Finding]] = list) -> Decision:
+    """`settle` turns the findings a caseworker accepted into info (checks/corrections.py) before the status
+    is derived, so the amounts the rules computed stand once nothing stops the case."""
     form = facts.form
     findings = _application_findings(facts, params, registers)
     found = budgets(facts.attachments)
@@ -156,6 +160,7 @@ def decide(facts: ApplicationFacts, params: YearParameters, registers: Registers
     else:
         recommended = payout = ZERO
 
+    findings = settle(findings)
     status = derive_status(findings, decisions)
     recommended_total, payout_total = totals(status, to_ore(recommended), to_ore(payout))
     return Decision(

@@ -1,11 +1,11 @@
-"""Build findings from RULES.md §4's table (checks/rule_table.yaml), so severity and level live in one place."""
+"""Build findings from docs/rules.md §4's table (checks/rule_table.yaml), so severity and level live in one place."""
 from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from checks.models import Finding, Level, Severity
 from extractors.models import Evidence
@@ -14,10 +14,13 @@ RULE_TABLE_PATH = Path(__file__).with_name("rule_table.yaml")
 
 
 class RuleSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # a slip in the YAML (an unquoted comma) fails, never goes unseen
+
     severity: Severity
     level: Level
     regimes: list[str]
     source: str
+    when: str  # what makes the rule fire, for docs/rules.md
 
 
 @cache

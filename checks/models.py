@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from extractors.models import Attachment, Evidence, FormRecord, Position
+from extractors.models import Attachment, Attribution, Evidence, FormRecord, Position
 
 Severity = Literal["review", "reject", "reduce", "warning", "info"]
 Level = Literal["application", "doctor", "attachment"]
@@ -26,6 +26,7 @@ class Finding(BaseModel):
     message: str
     evidence: Evidence | None = None
     source: str = ""  # seed file, public source, or "antakelse"
+    settled: Attribution | None = None  # accepted by a caseworker (alis correct --accept): info from then on
 
 
 class DoctorDecision(BaseModel):

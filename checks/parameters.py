@@ -25,7 +25,7 @@ T = TypeVar("T")
 
 
 class UnknownYear(LookupError):
-    """The grant year has no parameter file: refuse rather than guess (RULES.md §2)."""
+    """The grant year has no parameter file: refuse rather than guess (docs/rules.md §2)."""
 
     def __init__(self, year: object):
         self.year = year

@@ -1,4 +1,4 @@
-"""The directorate's reference registers (CONTRACT.md §2), validated on load.
+"""The directorate's reference registers (docs/contract.md §2), validated on load.
 
 A register with a wrong header or a bad value stops the run with a message
 naming the file and the line: deciding on a half-read register would be wrong

@@ -1,4 +1,4 @@
-"""The application's status and totals from its findings (RULES.md §4)."""
+"""The application's status and totals from its findings (docs/rules.md §4)."""
 from __future__ import annotations
 
 from decimal import Decimal

@@ -132,7 +132,7 @@ _NEGATED = re.compile(r"\b(ikke|nei|uten)\b", re.IGNORECASE)
 
 
 def _via_agency(finder: FieldFinder, lines: list[Line], file: str) -> Extracted[bool]:
-    """Stated yes/no when labelled; an agreement silent on vikarbyrå means no (RULES.md 3b).
+    """Stated yes/no when labelled; an agreement silent on vikarbyrå means no (docs/rules.md §3b).
 
     Read by OCR, a sentence's answer is as sure as the words it rests on (the agency word and a
     "not"), and silence as sure as the least well read sentence, which could have held the statement.

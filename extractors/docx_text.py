@@ -13,7 +13,7 @@ from pathlib import Path
 import docx
 from docx.oxml.ns import qn
 
-from extractors.fields import Line
+from extractors.fields import Line, typed_cells
 
 _P, _TBL, _SDT, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:tr"), qn("w:tc")
 _T, _TAB, _BR, _CR, _R = qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr"), qn("w:r")
@@ -56,8 +56,7 @@ class _Walker:
         self.paragraphs += 1
         text = self.text(p)
         if text.strip():
-            cells = [c.strip() for c in text.split("\t") if c.strip()]
-            self.lines.append(Line(cells=cells, where=f"{prefix}avsnitt {self.paragraphs}"))
+            self.lines.append(Line(cells=typed_cells(text), where=f"{prefix}avsnitt {self.paragraphs}"))
 
     def text(self, element) -> str:
         parts: list[str] = []

@@ -18,10 +18,21 @@ from typing import Any, Callable
 
 from extractors.labels import by_length, label_at_start, label_inside, tables
 from extractors.models import Evidence, Extracted, Grade, Route
-from extractors.periods import dated_parser, leading_qualifier
+from extractors.periods import dated_parser, leading_qualifier, qualifier_in
 from extractors.values import clean_text, find_date, parse_hpr, parse_percent, parse_position
 
 BBox = tuple[float, float, float, float]
+
+
+# a line at least this long, without an end of sentence, is a paragraph the writer's page width wrapped
+_WRAPPED_LINE_CHARS = 60
+_TYPED_GAP = re.compile(r"\t| {3,}")
+
+
+def typed_cells(text: str) -> list[str]:
+    """A typed paragraph's cells: writers align a label and its value, or two fields on one line, with tabs or
+    with runs of spaces ("Legens navn: Ola Nordmann      HPR-nummer: 9306163"), as a PDF does with gaps."""
+    return [c.strip() for c in _TYPED_GAP.split(text) if c.strip()]
 
 
 @dataclass
@@ -180,6 +191,12 @@ def _parse_bool(text: str) -> tuple[bool, str] | None:
     return None
 
 
+def parse_answer(text: str) -> bool | None:
+    """A yes or a no as labels.yaml's answer words give them ("ja", "nei", "☒ Ja ☐ Nei"); None for neither."""
+    found = _parse_bool(text)
+    return found[0] if found else None
+
+
 @dataclass
 class ValueParser:
     """How a field's value is read; a loose kind (free text, names) needs a clear label; a date field
@@ -191,6 +208,18 @@ class ValueParser:
 
     def __call__(self, text: str) -> tuple[Any, str] | None:
         return self.parse(text)
+
+    def for_label(self, label_text: str) -> ValueParser:
+        """The parser under this label: a label that says which end of a period it is ("Sluttdato
+        (t.o.m.)", "Vikariat t.o.m.") also says which day of a month named alone is meant."""
+        if not self.role or qualifier_in(label_text) != self.role:
+            return self
+
+        def exact(text: str) -> tuple[Any, ...] | None:
+            parsed = self.parse(text)
+            return parsed[:2] if parsed else None
+
+        return ValueParser(exact, self.loose, self.role)
 
 
 _PARSERS: dict[str, Callable[[str], tuple[Any, str] | None]] = {
@@ -265,14 +294,27 @@ class FieldFinder:
                 if not match or self._longer_label(cell, match):
                     continue  # the words belong to another, longer label ("Avtalens startdato" is not "Startdato")
                 colon = ":" in match.group(0)
+                if at_start and not colon and self._continues_sentence(index, cell_index):
+                    continue  # "... ALIS-avtalen / gjelder fra signering": a wrapped sentence, not "Gjelder fra"
                 same_cell = bool(cell[match.end():].strip())
                 if parse.loose and not colon and (not at_start or (same_cell and _generic(label))):
                     continue  # "Legen er ..." is a sentence, not the label "Legen"
-                hit = self._value_after(index, cell_index, match.end(), parse, grade)
+                label_text = cell[:match.end()] + (re.match(r"\s*(\([^)]*\))?", cell[match.end():]).group(0))
+                hit = self._value_after(index, cell_index, match.end(), parse.for_label(label_text), grade)
                 if hit:
                     hit.label = label
                     found.append(hit)
         return found
+
+    def _continues_sentence(self, index: int, cell_index: int) -> bool:
+        """A line that carries on a paragraph wrapped above it starts in lower case under a long line that
+        ends without punctuation; words that begin it are not a label even when they read as one."""
+        cell = self.lines[index].cells[cell_index]
+        if cell_index != 0 or index == 0 or not cell[:1].islower():
+            return False
+        above = self.lines[index - 1]
+        return len(above.cells) == 1 and len(above.text) >= _WRAPPED_LINE_CHARS \
+            and not above.text.rstrip().endswith((".", ":", ";", "!", "?"))
 
     def _value_after(self, index: int, cell_index: int, offset: int, parse, grade: Grade) -> Hit | None:
         """The value after a label: same cell, next cell, the cell below in a header row, or the next line.

@@ -5,7 +5,7 @@ These models are the contract between extraction (files in) and the checks
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Generic, Literal, TypeVar
@@ -34,10 +34,20 @@ class Grade(str, Enum):
 # How a value was found, strongest first: a label with its value in the next table cell or column,
 # the value after its label in the same cell, under a row of labels, on the line under its label,
 # next to a party word in a signature block, a spreadsheet cell under its column header, a key of
-# skjema.json; weaker: a pattern in running text, or a default the document's silence implies (no
-# vikarbyrå named). checks/certainty.yaml says which routes a rule may decide on.
+# skjema.json, a caseworker's correction (alis correct); weaker: a pattern in running text, or a default the
+# document's silence implies (no vikarbyrå named). checks/certainty.yaml says which routes a rule may decide on.
 Route = Literal["label-cell", "label-inline", "label-above", "label-next-line", "signature-block", "sheet-cell",
-                "form-field", "running-text", "default"]
+                "form-field", "corrected", "running-text", "default"]
+
+
+class Attribution(BaseModel):
+    """Who did something a person answers for (corrected a value, settled a finding), when, and why."""
+
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
+    by: str
+    at: datetime
+    why: str
 
 
 class Evidence(BaseModel):
@@ -57,6 +67,7 @@ class Evidence(BaseModel):
     bbox: tuple[float, float, float, float] | None = None
     route: Route | None = None
     ocr_confidence: float | None = None
+    corrected: Attribution | None = None  # set with route "corrected": the caseworker who gave the value
 
 
 class Extracted(BaseModel, Generic[T]):
@@ -217,7 +228,8 @@ class Attachment(BaseModel):
 
 
 class FormRecord(BaseModel):
-    """skjema.json as read: every field optional, `problems` says what was wrong."""
+    """skjema.json as read: every field optional; `problems` (the file) and `field_problems` (one field) say
+    what was wrong. A field's problem is kept by its key in skjema.json so a correction of that field settles it."""
 
     submission_id: str | None = None
     grant_year: int | None = None
@@ -231,4 +243,10 @@ class FormRecord(BaseModel):
     unused_funds: Decimal | None = None
     recruitment_challenges: str | None = None
     planned_activities: str | None = None
-    problems: list[str] = []  # Norwegian descriptions; non-empty means doc.form-invalid
+    problems: list[str] = []  # Norwegian descriptions of the file's problems
+    field_problems: dict[str, str] = {}  # key in skjema.json ("municipality.org_number") -> Norwegian description
+    sha256: str | None = None  # of skjema.json as read, so a correction knows which version it corrected
+
+    def all_problems(self) -> list[str]:
+        """Every problem in Norwegian; any at all means doc.form-invalid."""
+        return [*self.problems, *self.field_problems.values()]

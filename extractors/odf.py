@@ -16,7 +16,7 @@ from pathlib import Path
 from defusedxml import ElementTree
 from openpyxl.utils.cell import get_column_letter
 
-from extractors.fields import Line
+from extractors.fields import Line, typed_cells
 from extractors.values import parse_amount
 from extractors.workbook import MAX_COLS, MAX_ROWS, Workbook
 
@@ -107,7 +107,7 @@ class _OdtWalker:
 
     def paragraph(self, p) -> None:
         self.paragraphs += 1
-        cells = [c.strip() for c in _text(p).split("\t") if c.strip()]
+        cells = typed_cells(_text(p))
         if cells:
             self.lines.append(Line(cells=cells, where=f"avsnitt {self.paragraphs}"))
         for box in p.iter(_q("draw", "text-box")):  # a frame (text box) holds paragraphs and tables

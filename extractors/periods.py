@@ -5,7 +5,9 @@ period, "t.o.m." / "til og med" closes it (inclusive), after a label
 ("Sluttdato (t.o.m.)") or before a date ("f.o.m. 01.09.2023 t.o.m.
 31.08.2024"); a dash between two dates ends the first. The qualifier words are
 data (labels.yaml date_qualifiers). A month named alone is the first day of a
-start and the last day of an end, and is reported as weak (no day was written).
+start and the last day of an end; it is reported as weak (no day was written)
+unless a qualifier of its own end stands before it ("t.o.m. august 2024" is
+through 31 August, "fra og med november 2023" from 1 November).
 """
 from __future__ import annotations
 
@@ -36,6 +38,11 @@ def leading_qualifier(text: str) -> tuple[str | None, str]:
     return None, text
 
 
+def qualifier_in(text: str) -> str | None:
+    """The role of a qualifier anywhere in a text, such as a label ("Sluttdato (t.o.m.)")."""
+    return next((role for role, pattern in _qualifiers().items() if pattern.search(text)), None)
+
+
 def _qualifier_before(before: str) -> str | None:
     """The role of the qualifier that stands right before a date ("til og med 31.08.2024")."""
     best: tuple[int, str] | None = None
@@ -61,8 +68,13 @@ def dated(text: str) -> list[tuple[FoundDate, str | None]]:
     previous = 0
     for found in dates_in(text, month_day="first"):
         before = text[previous:found.start]
-        role = "end" if out and re.fullmatch(r"\s*[–—-]\s*", before) else _qualifier_before(before)
-        out.append((_month_end(found) if role == "end" else found, role))
+        qualifier = _qualifier_before(before)
+        role = "end" if out and re.fullmatch(r"\s*[–—-]\s*", before) else qualifier
+        if role == "end":
+            found = _month_end(found)
+        if qualifier is not None:
+            found = replace(found, month_only=False)  # "t.o.m. august" is through its last day: no day unknown
+        out.append((found, role))
         previous = found.end
     return out
 
@@ -79,7 +91,8 @@ def _pick(dates: list[tuple[FoundDate, str | None]], role: str) -> FoundDate | N
 
 
 def dated_parser(role: str) -> Callable[[str], tuple[date, str, bool] | None]:
-    """A start or end date; a month without a day is read (its first or last day) but graded weak."""
+    """A start or end date; a month without a day is read (its first or last day) and graded weak,
+    unless its qualifier says which end of the month it is."""
     def parse(text: str) -> tuple[date, str, bool] | None:
         found = _pick(dated(clean_text(text)), role)
         return (found.value, found.raw, found.month_only) if found else None

@@ -1,6 +1,6 @@
 """Norwegian values as people write them, turned into Decimal, date, "YYYY-MM" and positions.
 
-Municipal documents write the same number or date in many ways (DOCUMENTS.md
+Municipal documents write the same number or date in many ways (docs/documents.md
 "What real files do"); every parser here returns None rather than guessing
 when the text is not a value of its kind.
 """
@@ -240,13 +240,19 @@ def parse_position(raw: object) -> Position | None:
     return None
 
 
+# a number typed with spaces where the writer pleased ("930 6163"), the whole value and nothing else
+_SPACED_NUMBER = re.compile(r"\d{2,4}(?: \d{2,4})+")
+
+
 def parse_hpr(raw: object) -> str | None:
     """The digits of an HPR number ("1234567", "1 234 567"); whether it is valid is the checks' call."""
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
-    text = clean_text(raw)
-    match = re.search(r"(?<![\d.,])(\d{5,12})(?![\d.,]\d)", text)
+    text = re.sub(r"^(\d+)[.,]0+$", r"\1", clean_text(raw).strip())
+    match = re.search(r"(?<![\d.,])(\d{5,12})(?!\d)(?![.,]\d)", text)
     if match:
         return match[1]
+    if _SPACED_NUMBER.fullmatch(text) and 7 <= sum(c.isdigit() for c in text) <= 9:
+        return text.replace(" ", "")
     grouped = re.search(r"(?<![\d.,])(\d{1,3}(?: \d{3}){2,3})(?![\d.,]\d| \d)", text)
     return grouped[1].replace(" ", "") if grouped else None

@@ -155,7 +155,7 @@ def _parsed(table: Table, row: Row, name: str, parse: Callable[[object], Any]) -
 def _check_sum(table: Table, target: Extracted[Decimal], cell: Cell | None, parts: list[Decimal]) -> Extracted[Decimal]:
     """A typed-in sum is compared with its parts; formulas were already recomputed by the workbook.
 
-    A sum recomputed from cells read is as sure as they are (RULES.md §4: the recomputed one is used),
+    A sum recomputed from cells read is as sure as they are (docs/rules.md §4: the recomputed one is used),
     so it keeps the grade found; a part that could not be read is the checks' concern."""
     if cell is None or cell.formula or target.value is None or not parts:
         return target

@@ -1,4 +1,4 @@
-"""`alis allocate`: share a year's appropriation over the results under OUT (RULES.md §5).
+"""`alis allocate`: share a year's appropriation over the results under OUT (docs/rules.md §5).
 
 Reads every result.json of the year, lets checks/allocation.py do the
 arithmetic, then writes allocation-YEAR.json and .xlsx and rewrites each

@@ -51,8 +51,9 @@ def write_batch(out: Path, batch: Batch) -> None:
 
     results = load_results(out, batch.submissions)
     appropriation = appropriations(results)
-    write_atomic(out / "batch-summary.html", render_batch_html(results, appropriation))
-    write_atomic(out / "batch-summary.xlsx", render_batch_xlsx(results, appropriation))
+    made = datetime.fromisoformat(batch.finished_at)
+    write_atomic(out / "batch-summary.html", render_batch_html(results, appropriation, made))
+    write_atomic(out / "batch-summary.xlsx", render_batch_xlsx(results, appropriation, made))
     write_atomic(out / "batch.json", batch.model_dump_json(indent=2))
 
 

@@ -63,7 +63,7 @@ def decide_and_write(setup: Setup, submission: Submission, marked: dict[str, str
     from pipeline.process import decide_here, write_application
 
     result, reused = setup.ledger.decided(
-        submission, lambda s: decide_here(s, setup.registers, setup.limits, marked=marked), setup.reuse)
+        submission, lambda s: decide_here(s, setup.registers, setup.limits, marked=marked, out=setup.out), setup.reuse)
     return Decided.of(result, write_application(result, setup.out, setup.today), reused)
 
 
@@ -102,7 +102,7 @@ def run_one(setup: Setup, submission: Submission, inbox: str, broken: str | None
 
     if broken is None:
         result, _ = setup.ledger.decided(
-            submission, lambda s: decide_here(s, setup.registers, setup.limits, marked=marked), reuse=False)
+            submission, lambda s: decide_here(s, setup.registers, setup.limits, marked=marked, out=setup.out), reuse=False)
         result = against_written(result, written_results(setup.out))
     else:
         result = error_result(submission.sid, SubmissionError(broken))

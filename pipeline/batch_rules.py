@@ -1,4 +1,4 @@
-"""Rules that need every submission of the batch: a doctor claimed by two submissions (RULES.md §3b).
+"""Rules that need every submission of the batch: a doctor claimed by two submissions (docs/rules.md §3b).
 
 Runs after every submission is decided, and for a single re-run against the
 results already written. A batch keeps of each decision only its `Claims` (the
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
+from checks.corrections import settle
 from checks.models import Decision, DoctorDecision, Finding
 from checks.rules.identity import batch_double_claims
 from checks.status import with_findings
@@ -51,10 +52,13 @@ def with_batch_rules(results: list[Result]) -> list[Result]:
 
 
 def updated(result: Result, findings: list[Finding]) -> Result:
-    """The result with the batch-level findings added and its status and amounts derived again."""
+    """The batch's findings added, those a caseworker accepted for this application settled as info,
+    and its status and amounts derived again."""
+    corrections = [c.model_copy() for c in result.corrections]
+    findings = settle(findings, [c for c in corrections if c.kind == "accept"])
     decision = with_findings(as_decision(result), findings)
     return result.model_copy(update={
-        "status": decision.status, "findings": decision.findings,
+        "status": decision.status, "findings": decision.findings, "corrections": corrections,
         "recommended_total_nok": decision.recommended_total_nok, "payout_nok": decision.payout_nok,
         "unused_funds_deducted_nok": None if decision.payout_nok is None else result.unused_funds_deducted_nok,
     })

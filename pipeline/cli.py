@@ -1,7 +1,9 @@
-"""`alis`: the command line of CONTRACT.md section 3.
+"""`alis`: the command line of docs/contract.md §3.
 
 Exit codes: 0 every submission got a result; 1 the run itself could not work;
-2 bad usage. Prefect is imported only by the commands that run flows.
+2 bad usage. Prefect is imported only by the commands that run flows. Help and
+messages are Norwegian (the framework's own words in pipeline/cli_words.py);
+what municipalities and registers wrote is printed as text, never as markup.
 """
 from __future__ import annotations
 
@@ -15,20 +17,50 @@ from typing import Callable, Iterator
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
+from pipeline.cli_words import Alis
+from pipeline.quiet import silence_libraries
 from pipeline.settings import DEFAULT_REGISTERS, apply_prefect_defaults
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="ALIS intake: read, check and summarise applications.")
-# Messages are never broken into lines: an operator greps them in logs.
-err = Console(stderr=True, soft_wrap=True)
-out_console = Console(soft_wrap=True)
+app = Alis(add_completion=False, no_args_is_help=True,
+           help="ALIS-mottaket: leser, kontrollerer og oppsummerer søknader om ALIS-tilskudd.")
+# Messages are never broken into lines: an operator greps them in logs. Nothing printed is read as markup.
+err = Console(stderr=True, soft_wrap=True, markup=False, highlight=False)
+out_console = Console(soft_wrap=True, markup=False, highlight=False)
+silence_libraries()
 
-RegistersOpt = typer.Option(DEFAULT_REGISTERS, "--registers", help="Folder with the five register CSVs.")
+RegistersOpt = typer.Option(DEFAULT_REGISTERS, "--registers", metavar="MAPPE",
+                            help="Mappen med de fem registrene (CSV).")
+OutOpt = typer.Option(..., "--out", metavar="MAPPE", help="Mappen resultatene skrives til.")
+SharedOpt = typer.Option(False, "--shared",
+                         help="Filene kan leses av gruppen, uansett umask (som ALIS_OUTPUT_MODE=shared).")
+WorkersOpt = typer.Option(2, "--workers", min=1, max=32, metavar="ANTALL", help="Søknader som behandles samtidig.")
 
 
 def _fail(message: str, code: int = 1) -> None:
-    err.print(f"[red]feil:[/red] {message}")
+    err.print(Text.assemble(("feil:", "red"), " ", message))
     raise typer.Exit(code)
+
+
+def _output_mode(shared: bool) -> None:
+    """--shared as the environment says it, so served flow runs and children write alike; a bad value stops."""
+    from pipeline.outputs import OUTPUT_MODE, SHARED, output_mode
+
+    if shared:
+        os.environ[OUTPUT_MODE] = SHARED
+    try:
+        output_mode()
+    except ValueError as exc:
+        _fail(str(exc), code=2)
+
+
+def _inbox_or_fail(inbox: Path) -> None:
+    from pipeline.inbox import inbox_problem
+
+    problem = inbox_problem(inbox)
+    if problem:
+        _fail(problem)
 
 
 def _prepare(out: Path, registers: Path) -> None:
@@ -57,7 +89,8 @@ def _holding(out: Path, command: str, wait: bool) -> Iterator[None]:
     try:
         with holding(out, command, wait, on_wait=waiting) as left:
             if left:
-                err.print(f"[yellow]merk:[/yellow] tok over {out} etter en kjøring som ble avbrutt ({describe(left)})")
+                err.print(Text.assemble(("merk:", "yellow"),
+                                        f" tok over {out} etter en kjøring som ble avbrutt ({describe(left)})"))
             yield
     except OutBusy as exc:
         _fail(str(exc))
@@ -88,6 +121,10 @@ def _start_prefect() -> Callable[[], AbstractContextManager]:
     except workfolder.UnsafeWorkFolder as exc:
         _fail(str(exc))
     multiprocessing.forkserver.ensure_running()
+    from prefect.logging.configuration import ensure_logging_setup
+
+    ensure_logging_setup()
+    silence_libraries()  # again, now that Prefect's handlers print
 
     def ready() -> AbstractContextManager:
         from prefect.settings import PREFECT_API_URL, temporary_settings
@@ -154,23 +191,25 @@ def _without_heartbeat():
     return temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})
 
 
-WaitOpt = typer.Option(False, "--wait", help="Wait for another run on OUT to finish instead of refusing.")
+WaitOpt = typer.Option(False, "--wait", help="Vent til en annen kjøring på OUT er ferdig i stedet for å avvise.")
 
 
 @app.command()
 def batch(
-    inbox: Path = typer.Argument(..., help="The nightly inbox folder."),
-    out: Path = typer.Option(..., "--out", help="Where the outputs go."),
+    inbox: Path = typer.Argument(..., metavar="INNBOKS", help="Mappen med nattens søknader."),
+    out: Path = OutOpt,
     registers: Path = RegistersOpt,
-    workers: int = typer.Option(2, "--workers", min=1, max=32, help="Submissions processed in parallel."),
+    workers: int = WorkersOpt,
     wait: bool = WaitOpt,
-    fresh: bool = typer.Option(False, "--fresh", help="Decide every submission anew, ignoring earlier decisions."),
-    dask: str = typer.Option(None, "--dask", help="Run the chunk tasks on this dask.distributed scheduler "
-                                                  "(tcp://HOST:8786) instead of --workers threads here."),
+    fresh: bool = typer.Option(False, "--fresh", help="Avgjør alle søknadene på nytt, uten tidligere avgjørelser."),
+    dask: str = typer.Option(None, "--dask", metavar="ADRESSE",
+                             help="Kjør delene av kjøringen på denne dask.distributed-klyngen (tcp://VERT:8786) "
+                                  "i stedet for --workers tråder her."),
+    shared: bool = SharedOpt,
 ) -> None:
-    """The nightly batch: every submission in INBOX gets a result."""
-    if not inbox.is_dir():
-        _fail(f"innboksen {inbox} finnes ikke")
+    """Nattens kjøring: hver søknad i INNBOKS får et resultat."""
+    _output_mode(shared)
+    _inbox_or_fail(inbox)
     _prepare(out, registers)
     with _holding(out, "batch", wait):
         server_ready = _start_prefect()
@@ -178,28 +217,29 @@ def batch(
         with server_ready():
             result = flow(inbox=inbox.resolve(), out=out.resolve(), registers_dir=registers.resolve(),
                           workers=workers, fresh=fresh)
-    counts: dict[str, int] = {}
-    for row in result.submissions:
-        counts[row.status] = counts.get(row.status, 0) + 1
-    out_console.print(f"{len(result.submissions)} søknader behandlet: {counts}. Resultater i {out}")
+    from pipeline.report import batch_report
+
+    out_console.print(batch_report(result.submissions, out))
     _exit_now()
 
 
 @app.command()
 def run(
-    submission: Path = typer.Argument(..., help="INBOX/ID: one submission folder or .zip."),
-    out: Path = typer.Option(..., "--out", help="Where the outputs go."),
+    submission: Path = typer.Argument(..., metavar="INNBOKS/ID",
+                                      help="Én søknad: mappen eller .zip-filen (INNBOKS/ID eller INNBOKS/ID.zip)."),
+    out: Path = OutOpt,
     registers: Path = RegistersOpt,
     wait: bool = WaitOpt,
+    shared: bool = SharedOpt,
 ) -> None:
-    """Re-run one submission on demand, replacing its outputs."""
-    from pipeline.inbox import submissions
+    """Kjør én søknad på nytt og erstatt resultatene dens."""
+    from pipeline.inbox import SubmissionNotFound, submission_at
 
-    if not submission.exists() and not submission.is_symlink():
-        _fail(f"søknaden {submission} finnes ikke")
-    found = next((s for s in submissions(submission.parent) if s.entry.name == submission.name), None)
-    if found is None:
-        _fail(f"{submission} er ikke en søknad (en mappe eller en .zip i innboksen)")
+    _output_mode(shared)
+    try:
+        found = submission_at(submission)
+    except SubmissionNotFound as exc:
+        _fail(str(exc))
     _prepare(out, registers)
     with _holding(out, "run", wait):
         server_ready = _start_prefect()
@@ -207,21 +247,25 @@ def run(
 
         with server_ready(), _without_heartbeat():
             row = run_flow(submission_id=found.sid, inbox=submission.parent, out=out, registers_dir=registers)
-    out_console.print(f"{row.submission_id}: {row.status}. Resultater i {out / 'applications' / row.submission_id}")
+    from pipeline.report import run_report
+
+    out_console.print(run_report(row, out))
     _exit_now()
 
 
 @app.command()
 def serve(
-    inbox: Path = typer.Option(..., "--inbox", help="The inbox the nightly batch reads."),
-    out: Path = typer.Option(..., "--out", help="Where the outputs go."),
+    inbox: Path = typer.Option(..., "--inbox", metavar="MAPPE", help="Innboksen nattens kjøring leser."),
+    out: Path = OutOpt,
     registers: Path = RegistersOpt,
-    cron: str = typer.Option("0 2 * * *", "--cron", help="When the nightly batch runs (cron, Europe/Oslo)."),
-    workers: int = typer.Option(2, "--workers", min=1, max=32, help="Submissions processed in parallel."),
+    cron: str = typer.Option("0 2 * * *", "--cron", metavar="CRON",
+                             help="Når nattens kjøring starter (cron-uttrykk, norsk tid)."),
+    workers: int = WorkersOpt,
+    shared: bool = SharedOpt,
 ) -> None:
-    """Serve the nightly batch on a schedule and re-runs on demand on a running Prefect server."""
-    if not inbox.is_dir():
-        _fail(f"innboksen {inbox} finnes ikke")
+    """Kjør nattens kjøring etter timeplan, og enkeltsøknader ved behov, på en Prefect-server som kjører."""
+    _output_mode(shared)
+    _inbox_or_fail(inbox)
     _prepare(out, registers)
     apply_prefect_defaults()
     from pipeline import server
@@ -243,17 +287,20 @@ def serve(
 
 @app.command()
 def allocate(
-    year: int = typer.Option(..., "--year", help="The grant year to allocate."),
-    out: Path = typer.Option(..., "--out", help="The outputs of the batch runs (OUT/applications/*/result.json)."),
+    year: int = typer.Option(..., "--year", metavar="ÅR", help="Tilskuddsåret som skal fordeles."),
+    out: Path = typer.Option(..., "--out", metavar="MAPPE",
+                             help="Mappen med resultatene fra kjøringene (OUT/applications/*/result.json)."),
     wait: bool = WaitOpt,
+    shared: bool = SharedOpt,
 ) -> None:
-    """Divide the year's appropriation over the results under OUT and rewrite their letters."""
+    """Fordel årets bevilgning på resultatene i OUT og skriv brevene på nytt."""
     from datetime import date
 
     from checks.parameters import UnknownYear, load_parameters
     from pipeline.allocate import NoResults, allocate_year
     from pipeline.render.format import kroner
 
+    _output_mode(shared)
     try:
         load_parameters(year)
     except UnknownYear as exc:
@@ -271,15 +318,56 @@ def allocate(
     for s in report.appropriations:
         table.add_row(s.scheme, kroner(s.appropriation_nok), kroner(s.recommended_nok), kroner(s.allocated_nok),
                       "ja" if s.cut else "nei")
-    Console(width=200).print(table)
+    Console(width=200, markup=False, highlight=False).print(table)
     written = out / f"allocation-{year}.json"
     out_console.print(f"{len(report.applications)} søknader fordelt. Se {written} og .xlsx")
 
 
 @app.command()
-def rules(year: int = typer.Option(..., "--year")) -> None:
-    """Print the year's rule parameters with their sources."""
+def correct(
+    submission: str = typer.Argument(..., metavar="ID", help="Søknadens id (mappen under OUT/applications)."),
+    out: Path = typer.Option(..., "--out", metavar="MAPPE", help="Der resultatene ligger."),
+    field: str = typer.Option(None, "--field", metavar="ADRESSE", help=(
+        "Verdien som skal rettes: form:FELT, doctor:HPR:FELT, budget:HPR:FELT, budget:HPR:cost:NAVN, "
+        "budget:facilitation eller claim:HPR:MÅNED:FELT (README, «Corrections»).")),
+    value: str = typer.Option(None, "--value", metavar="VERDI", help="Riktig verdi, skrevet som på norsk: 30.06.2024, kr 240 000, ja."),
+    accept: str = typer.Option(None, "--accept", metavar="REGEL", help="Regel-id for funn som stopper saken og som avklares."),
+    doctor: str = typer.Option(None, "--doctor", metavar="HPR", help="Med --accept: legens HPR-nummer slik budsjettet har det."),
+    why: str = typer.Option(..., "--why", metavar="TEKST", help="Hvorfor: det som står i saken om rettelsen eller avklaringen."),
+    by: str = typer.Option(..., "--by", metavar="NAVN", help="Saksbehandlerens navn."),
+) -> None:
+    """Rett en verdi maskinen leste, eller avklar et funn; brukes hver gang søknaden kjøres senere."""
+    from datetime import datetime
+
+    from extractors.models import Attribution
+    from pipeline.corrections import Refused, add_acceptance, add_correction, corrections_path
+
+    if (field is None) == (accept is None):
+        _fail("oppgi enten --field og --value (rette en verdi) eller --accept (avklare et funn)", code=2)
+    if (field is not None) != (value is not None) or (doctor is not None and accept is None):
+        _fail("--field trenger --value, og --doctor hører til --accept", code=2)
+    if not why.strip() or not by.strip():
+        _fail("--why og --by kan ikke være tomme", code=2)
+    attribution = Attribution(by=by.strip(), at=datetime.now().astimezone().replace(microsecond=0), why=why.strip())
+    try:
+        if field is not None:
+            done = add_correction(out, submission, field, value, attribution)
+            said = f"{done.label} rettes til {done.shown} (lest: {done.read_shown})"
+        else:
+            settled = add_acceptance(out, submission, accept, doctor, attribution)
+            count = len(settled.findings)
+            said = f"{count} funn {accept} avklart" + (f" for legen {settled.doctor}" if settled.doctor else "")
+    except Refused as exc:
+        _fail(str(exc), code=exc.code)
+    out_console.print(f"{submission}: {said}. Lagret i {corrections_path(out, submission)}; brukes neste gang "
+                      f"søknaden kjøres (alis run eller alis batch).")
+
+
+@app.command()
+def rules(year: int = typer.Option(..., "--year", metavar="ÅR", help="Tilskuddsåret.")) -> None:
+    """Vis årets regelparametere (satser, tak, datoer) med kildene deres."""
     from checks.parameters import UnknownYear, describe, load_parameters
+    from checks.sources import named
 
     try:
         params = load_parameters(year)
@@ -289,19 +377,20 @@ def rules(year: int = typer.Option(..., "--year")) -> None:
     for column in ("parameter", "verdi", "kilde", "antakelse"):
         table.add_column(column)
     for row in describe(params):
-        table.add_row(str(row.name), str(row.value), str(row.source), "ja" if row.assumption else "")
-    Console(width=200).print(table)
+        table.add_row(str(row.name), str(row.value), named(str(row.source), year),
+                      "ja" if row.assumption else "")
+    Console(width=200, markup=False, highlight=False).print(table)
 
 
 @app.command()
 def samples(
-    out: Path = typer.Option(..., "--out", help="The inbox folder to write."),
-    count: int = typer.Option(10, "--count", min=1),
-    seed: int = typer.Option(1, "--seed"),
-    scans: float = typer.Option(None, "--scans", min=0.0, max=1.0,
-                                help="Share of agreements drawn as scans or phone photos (1: all)."),
+    out: Path = typer.Option(..., "--out", metavar="INNBOKS", help="Innboksen som skrives."),
+    count: int = typer.Option(10, "--count", min=1, metavar="ANTALL", help="Antall søknader."),
+    seed: int = typer.Option(1, "--seed", metavar="FRØ", help="Frø for tilfeldighetene: samme frø gir samme søknader."),
+    scans: float = typer.Option(None, "--scans", min=0.0, max=1.0, metavar="ANDEL",
+                                help="Andelen avtaler som lages som skann eller mobilbilde (1: alle)."),
 ) -> None:
-    """Write synthetic submissions, with ground truth in OUT/.truth/."""
+    """Lag syntetiske søknader, med fasit i INNBOKS/.truth/."""
     from samples.generator import SCAN_SHARE, generate
 
     ids = generate(out, count, seed, scans=SCAN_SHARE if scans is None else scans)

@@ -134,6 +134,35 @@ def find_submission(inbox: Path, sid: str) -> Submission:
     return found
 
 
+def inbox_problem(inbox: Path) -> str | None:
+    """Why INBOX cannot be read as an inbox, said as what it is; None when it is a folder."""
+    if inbox.is_dir():
+        return None
+    if inbox.is_file():
+        return f"innboksen {inbox} er en fil, ikke en mappe"
+    if inbox.exists() or inbox.is_symlink():
+        return f"innboksen {inbox} er ikke en mappe"
+    return f"innboksen {inbox} finnes ikke"
+
+
+def submission_at(path: Path) -> Submission:
+    """The submission INBOX/ID or INBOX/ID.zip names: the entry itself, or the other form of the same id
+    (the zip of an ID whose folder is gone, the folder of an ID.zip that was unpacked)."""
+    problem = inbox_problem(path.parent)
+    if problem:
+        raise SubmissionNotFound(problem)
+    listed = submissions(path.parent)
+    wanted = path.name[:-4] if path.name.lower().endswith(".zip") else path.name
+    found = (next((s for s in listed if s.entry.name == path.name), None)
+             or next((s for s in listed if submission_id(s.entry) == wanted), None))
+    if found is not None:
+        return found
+    if path.exists() or path.is_symlink():
+        raise SubmissionNotFound(f"{path} er ikke en søknad (en mappe eller en .zip i innboksen)")
+    raise SubmissionNotFound(f"søknaden {path} finnes ikke: verken {wanted} eller {wanted}.zip står i "
+                             f"innboksen {path.parent}")
+
+
 def _as_submission(entry: Path) -> tuple[bool, str | None]:
     """Whether the entry stands where a submission would (a folder, a .zip, a link to a folder), and why
     it is refused when it is not a real folder or regular file. Nothing is opened to find out."""

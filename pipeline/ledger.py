@@ -3,9 +3,10 @@
 One small record per submission, OUT/.alis/decisions/ID.json: the decision
 (the result before the batch-level rules, which always run again over the
 whole batch) and digests of every byte it was made from: the submission's
-files, the registers, the year's parameters, and the code with its tables
-(rule table, label tables). A record is used only when all of them are
-unchanged, so a changed attachment, register row or rate is decided anew.
+files, the registers, the year's parameters, the code with its tables
+(rule table, label tables), and the caseworkers' corrections of the
+application. A record is used only when all of them are unchanged, so a
+changed attachment, register row, rate or correction is decided anew.
 A result with `pipeline.error` is never kept: the pipeline failed, not the
 application, and the next run tries again.
 
@@ -27,6 +28,7 @@ from pydantic import BaseModel, ValidationError
 from checks.parameters import PARAMETER_DIR
 from checks.registers import COLUMNS
 from extractors.convert import converter
+from pipeline.corrections import corrections_digest
 from pipeline.inbox import Deadline, Submission, SubmissionError, content_digest
 from pipeline.outputs import write_atomic
 from pipeline.result import PIPELINE_VERSION, Result
@@ -43,32 +45,37 @@ class DecisionRecord(BaseModel):
     content: str  # the submission's files
     inputs: str  # registers, code, tables, pipeline version, converter
     rules: str  # the parameters of the result's grant year
+    corrections: str = "none"  # the application's corrections file (pipeline/corrections.py)
     result: Result
 
 
 class Ledger:
     def __init__(self, out: Path, registers_dir: Path):
+        self.out = out
         self.folder = out / LEDGER_FOLDER
         self.inputs = inputs_digest(registers_dir)
 
     def decided(self, submission: Submission, decide: Callable[[Submission], Result],
                 reuse: bool = True) -> tuple[Result, bool]:
-        """The submission's result and whether it was reused; a new decision is kept before it is returned."""
+        """The submission's result and whether it was reused; a new decision is kept before it is returned.
+
+        The corrections are hashed before deciding: one written meanwhile makes the next run decide anew."""
         content = None if submission.refused else _content(submission)
-        if reuse and content and (known := self.recall(submission.sid, content)) is not None:
+        corrections = corrections_digest(self.out, submission.sid)
+        if reuse and content and (known := self.recall(submission.sid, content, corrections)) is not None:
             return known, True
         result = decide(submission)
         if content and not any(f.rule == "pipeline.error" for f in result.findings):
-            self.keep(content, result)
+            self.keep(content, corrections, result)
         return result, False
 
-    def recall(self, sid: str, content: str) -> Result | None:
+    def recall(self, sid: str, content: str, corrections: str = "none") -> Result | None:
         path = self.folder / f"{sid}.json"
         try:
             record = DecisionRecord.model_validate_json(path.read_bytes())
         except (OSError, ValidationError):
             return None
-        if (record.content, record.inputs) != (content, self.inputs):
+        if (record.content, record.inputs, record.corrections) != (content, self.inputs, corrections):
             return None
         if record.rules != rules_digest(record.result.grant_year):
             return None
@@ -81,10 +88,10 @@ class Ledger:
         except (OSError, ValidationError):
             return None
 
-    def keep(self, content: str, result: Result) -> None:
+    def keep(self, content: str, corrections: str, result: Result) -> None:
         """Writes the record; one that cannot be written costs only a decision made again after a crash."""
         record = DecisionRecord(submission_id=result.submission_id, content=content, inputs=self.inputs,
-                                rules=rules_digest(result.grant_year), result=result)
+                                rules=rules_digest(result.grant_year), corrections=corrections, result=result)
         try:
             write_atomic(self.folder / f"{result.submission_id}.json", record.model_dump_json())
         except OSError as exc:

@@ -7,22 +7,28 @@ from __future__ import annotations
 
 import logging
 import tempfile
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from hashlib import sha256
 from pathlib import Path
 
+from checks.corrections import CorrectionResult, Loaded, corrected
 from checks.decide import decide, decide_without_rules
 from checks.findings import pipeline_error
-from checks.models import ApplicationFacts, Decision
+from checks.models import ApplicationFacts, Decision, Finding
 from checks.parameters import UnknownYear, load_parameters
 from checks.registers import Registers
+from checks.status import with_findings
 from extractors import read_form
 from extractors.models import Attachment, ExtractionProblem, FormRecord
+from pipeline.corrections import keep_reading, load_corrections
 from pipeline.inbox import (OPEN_SECONDS, Deadline, Member, Submission, SubmissionError, members, open_regular, opened,
                             submission_id)
 from pipeline.isolation import JobFailed, Limits, LimitBroken, pool, read_guarded
 from pipeline.outputs import remove_if_present, write_atomic
 from pipeline.render.batch_summary import deciding_rules
+from pipeline.render.confirmation import encloses_confirmation, render_confirmation
 from pipeline.render.letter import render_letter
 from pipeline.render.summary import render_summary
 from pipeline.result import AttachmentResult, BatchEntry, DoctorResult, Municipality, Result
@@ -32,6 +38,7 @@ log = logging.getLogger(__name__)
 FORM_NAME = "skjema.json"
 FORM_MAX_BYTES = 5_000_000
 NOT_A_REGULAR_FILE = "not-a-regular-file"  # the problem code of a link, pipe or device among the attachments
+LETTERS = ("vedtak-utkast.docx", "bekreftelse.docx")  # written only for some statuses, removed for the others
 
 
 def process_submission(entry: Path, registers: Registers, limits: Limits = Limits()) -> Result:
@@ -40,12 +47,12 @@ def process_submission(entry: Path, registers: Registers, limits: Limits = Limit
 
 
 def decide_submission(submission: Submission, registers: Registers, limits: Limits = Limits(),
-                      opening_seconds: float = OPEN_SECONDS) -> Result:
+                      opening_seconds: float = OPEN_SECONDS, out: Path | None = None) -> Result:
     """Read, check and decide one submission in an isolated child (pipeline/isolation.py); never raises."""
     if submission.refused:
         return error_result(submission.sid, SubmissionError(submission.refused))
     try:
-        return pool(limits).run_marking(_decide_job, submission, limits, opening_seconds, context=registers)
+        return pool(limits).run_marking(_decide_job, submission, limits, opening_seconds, out, context=registers)
     except LimitBroken as broken:
         log.error("submission %s stopped: %s", submission.sid, broken)
         return error_result(submission.sid, SubmissionError(f"behandlingen ble stoppet ({broken.code})"))
@@ -55,14 +62,18 @@ def decide_submission(submission: Submission, registers: Registers, limits: Limi
 
 
 def _decide_job(registers: Registers, submission: Submission, limits: Limits, opening_seconds: float,
-                marked: dict[str, str]) -> Result:
-    return decide_here(submission, registers, limits, opening_seconds, marked)
+                out: Path | None, marked: dict[str, str]) -> Result:
+    return decide_here(submission, registers, limits, opening_seconds, marked, out)
 
 
 def decide_here(submission: Submission, registers: Registers, limits: Limits = Limits(),
-                opening_seconds: float = OPEN_SECONDS, marked: dict[str, str] | None = None) -> Result:
+                opening_seconds: float = OPEN_SECONDS, marked: dict[str, str] | None = None,
+                out: Path | None = None) -> Result:
     """Read, check and decide one submission in this process, each attachment a step of the child it runs in;
-    never raises. A refused one gets its reason as pipeline.error; `marked` names files that broke a limit."""
+    never raises. A refused one gets its reason as pipeline.error; `marked` names files that broke a limit.
+
+    With `out`, the caseworkers' corrections under OUT are applied, and what was read is kept there for
+    `alis correct` (pipeline/corrections.py)."""
     sid = submission.sid
     try:
         if submission.refused:
@@ -74,7 +85,11 @@ def decide_here(submission: Submission, registers: Registers, limits: Limits = L
             deadline.check()
             attachments = [_attachment(member, limits, marked or {}) for member in files if member.name != FORM_NAME]
         facts = ApplicationFacts(submission_id=sid, form=form, attachments=attachments)
-        return build_result(facts, decide_for_year(facts, registers))
+        corrections = None
+        if out is not None:
+            keep_reading(out, facts)
+            corrections = load_corrections(out, sid)
+        return decide_corrected(facts, registers, corrections)
     except Exception as exc:
         log.error("submission %s failed: %s", sid, type(exc).__name__)
         return error_result(sid, exc)
@@ -99,7 +114,7 @@ def _form(folder: Path, files: list[Member]) -> FormRecord:
     with tempfile.TemporaryDirectory(prefix="alis-form-") as private:
         copy = Path(private) / FORM_NAME
         copy.write_bytes(raw)
-        return read_form(copy)
+        return read_form(copy).model_copy(update={"sha256": sha256(raw).hexdigest()})
 
 
 def _attachment(member: Member, limits: Limits, marked: dict[str, str]) -> Attachment:
@@ -110,7 +125,17 @@ def _attachment(member: Member, limits: Limits, marked: dict[str, str]) -> Attac
                           f"Filen er {member.refused} og ble ikke åpnet; bare vanlige filer leses")))
 
 
-def decide_for_year(facts: ApplicationFacts, registers: Registers) -> Decision:
+def decide_corrected(facts: ApplicationFacts, registers: Registers, corrections: Loaded | None) -> Result:
+    """The rules run on the facts as the caseworkers corrected them, with the findings they settled as info."""
+    applied = corrected(facts, corrections)
+    decision = decide_for_year(applied.facts, registers, applied.settle)
+    if applied.findings:
+        decision = with_findings(decision, applied.findings)
+    return build_result(applied.facts, decision, applied.results)
+
+
+def decide_for_year(facts: ApplicationFacts, registers: Registers,
+                    settle: Callable[[list[Finding]], list[Finding]] = list) -> Decision:
     year = facts.form.grant_year
     if year is None:
         return decide_without_rules(facts, _without_year(facts.form))
@@ -118,17 +143,17 @@ def decide_for_year(facts: ApplicationFacts, registers: Registers) -> Decision:
         params = load_parameters(year)
     except UnknownYear:
         return decide_without_rules(facts, f"Det finnes ikke regler for tilskuddsåret {year}.")
-    return decide(facts, params, registers)
+    return decide(facts, params, registers, settle)
 
 
 def _without_year(form: FormRecord) -> str:
     """Why there is no grant year: what the form reader found (a form that could not be read at all says so)."""
-    if not form.problems:
+    if not form.all_problems():
         return "Søknadsskjemaet oppgir ikke tilskuddsår."
-    return " ".join(p if p.endswith(".") else f"{p}." for p in form.problems)
+    return " ".join(p if p.endswith(".") else f"{p}." for p in form.all_problems())
 
 
-def build_result(facts: ApplicationFacts, decision: Decision) -> Result:
+def build_result(facts: ApplicationFacts, decision: Decision, corrections: list[CorrectionResult] = ()) -> Result:
     form = facts.form
     return Result(
         submission_id=facts.submission_id,
@@ -143,6 +168,7 @@ def build_result(facts: ApplicationFacts, decision: Decision) -> Result:
         attachments=[AttachmentResult.from_attachment(a) for a in facts.attachments],
         findings=decision.findings,
         ruleset=decision.ruleset,
+        corrections=list(corrections),
     )
 
 
@@ -167,7 +193,7 @@ def error_result(sid: str, exc: BaseException, form: FormRecord | None = None) -
 
 
 def write_application(result: Result, out: Path, today: date) -> BatchEntry:
-    """Write result.json, summary.html and, unless manual review, the draft letter."""
+    """Write result.json, summary.html and, unless manual review, the draft letter (granted: and its confirmation)."""
     folder = out / "applications" / result.submission_id
     try:
         outputs = _render_all(result, today)
@@ -175,8 +201,9 @@ def write_application(result: Result, out: Path, today: date) -> BatchEntry:
         log.error("rendering %s failed: %s", result.submission_id, type(exc).__name__)
         result = error_result(result.submission_id, exc)
         outputs = _render_all(result, today)
-    if "vedtak-utkast.docx" not in outputs:
-        remove_if_present(folder / "vedtak-utkast.docx")
+    for name in LETTERS:
+        if name not in outputs:
+            remove_if_present(folder / name)
     for name, data in outputs.items():
         write_atomic(folder / name, data)
     return batch_entry(result, {name: f"applications/{result.submission_id}/{name}" for name in outputs})
@@ -189,6 +216,8 @@ def _render_all(result: Result, today: date) -> dict[str, bytes | str]:
     }
     if result.status != "manual_review":
         outputs["vedtak-utkast.docx"] = render_letter(result, today, reporting_deadline(result.grant_year))
+    if encloses_confirmation(result):
+        outputs["bekreftelse.docx"] = render_confirmation(result, today)
     return outputs
 
 

@@ -1,4 +1,4 @@
-"""result.json and batch.json: the contract's output models (CONTRACT.md section 4).
+"""result.json and batch.json: the contract's output models (docs/contract.md §4).
 
 Money is Decimal inside; it becomes a JSON number only here, at the boundary.
 """
@@ -9,6 +9,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
+from checks.corrections import CorrectionResult
 from checks.models import DoctorDecision, Finding, Status
 from extractors.models import Attachment, AttachmentKind, OcrReading
 
@@ -89,6 +90,9 @@ class Result(BaseModel):
     findings: list[Finding] = []
     ruleset: str | None = None
     pipeline_version: str = PIPELINE_VERSION
+    # A caseworker's corrections (alis correct): each value corrected beside what was read, each finding
+    # settled, with who, when, why, and whether it was applied.
+    corrections: list[CorrectionResult] = []
 
 
 class BatchEntry(BaseModel):

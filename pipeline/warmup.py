@@ -11,6 +11,7 @@ The files are built here with the libraries the readers use, never with the
 sample generator: production code does not depend on test data. Warming is
 only a saving, so a warm-up that fails (its temporary folder swept away as
 the command that started it exits) leaves the forkserver cold, not broken.
+The libraries' warnings are silenced here too, once for every child.
 """
 from __future__ import annotations
 
@@ -25,9 +26,9 @@ from reportlab.pdfgen import canvas
 from checks.parameters import PARAMETER_DIR, UnknownYear, load_parameters
 from extractors import ocr, read_attachment
 from pipeline import batch_jobs, process  # noqa: F401 - what the children's jobs run
-from pipeline.render import batch_summary  # noqa: F401 - the overview a child writes
+from pipeline.quiet import silence_libraries
+from pipeline.render import batch_summary, confirmation, letter  # noqa: F401 - what a child writes
 from pipeline.render.environment import environment
-from pipeline.render.letter import TEMPLATE
 from pipeline.render.docx_template import word_template
 
 _TEXT = ["ALIS-avtale", "Navn: Kari Nordmann", "HPR-nr.: 1234567", "Tiltredelse: 01.09.2023"]
@@ -86,7 +87,9 @@ def _warm_outputs() -> None:
                 continue
     for name in ("summary.html.j2", "batch-summary.html.j2"):
         environment().get_template(name)
-    word_template(TEMPLATE, environment(loader=False))
+    for template in (letter.TEMPLATE, confirmation.TEMPLATE):
+        word_template(template, environment(loader=False))
 
 
+silence_libraries()
 _warm()

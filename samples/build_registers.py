@@ -2,7 +2,7 @@
 
 Kommune names and 2024 kommunenummer are real; sentraliseringsklasse is an
 approximation from SSB Klass 128 notes (domain/05); org numbers are synthetic
-but pass mod-11 (Vardø keeps the number shown in CONTRACT.md). People in the
+but pass mod-11 (Vardø keeps the number shown in docs/contract.md). People in the
 registers are synthetic HPR numbers that the generator draws on for
 scenarios that need a register hit (ALIS Vest/Nord, max years).
 

@@ -1,7 +1,8 @@
-"""Build templates/vedtak-utkast.docx, the draft decision letter, with python-docx.
+"""Build templates/vedtak-utkast.docx (the draft decision letter) and templates/bekreftelse.docx (the
+confirmation a granted letter encloses) with python-docx.
 
-The .docx is committed so the directorate can edit its wording in Word; this
-script is how it was made, so the template can be rebuilt from a known state.
+The .docx files are committed so the directorate can edit their wording in Word;
+this script is how they were made, so they can be rebuilt from a known state.
 Every docxtpl tag sits alone in one run, so Word and docxtpl both keep it whole.
 
     python templates/build_letter_template.py
@@ -11,16 +12,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-TARGET = Path(__file__).resolve().parent / "vedtak-utkast.docx"
+FOLDER = Path(__file__).resolve().parent
+TARGET = FOLDER / "vedtak-utkast.docx"
+CONFIRMATION_TARGET = FOLDER / "bekreftelse.docx"
 # Name, HPR, requested, granted: wide enough that a name and an amount keep to one line.
 COLUMN_WIDTHS = (Cm(7.5), Cm(2.5), Cm(3.2), Cm(3.2))
 
-# The line on appeal, as the directorate has worded it for grants to municipalities
-# under these schemes (domain/03: "ikke et enkeltvedtak ... ikke klagerett", fvl § 28).
+# The line on appeal, as the directorate has worded it in its letters for grants to
+# municipalities under these schemes ("ikke et enkeltvedtak ... ikke klagerett", fvl § 28).
 # One paragraph, one place to change it.
 APPEAL_TEXT = (
     "Tilskuddet er ikke et enkeltvedtak. Tildeling av og avslag på tilskudd under ordningen er ikke "
@@ -42,15 +47,52 @@ CONFIRMATION = (
     "Vedlagt ligger en bekreftelse. Den må signeres og returneres for å bekrefte at kommunen aksepterer "
     "vilkårene for tilskuddet, og at kontonummeret er riktig. Tilskuddet utbetales når vi har mottatt bekreftelsen."
 )
+CLOSING = ("Spørsmål om tilskuddet kan rettes til tilskudd@helsedir.no.", "Med hilsen", "Helsedirektoratet",
+           "[Navn, tittel]")
+
+# bekreftelse.docx: what the municipality confirms, the facts of the grant, and the fields it fills in.
+CONFIRMATION_INTRO = (
+    "Returneres til Helsedirektoratet, postmottak@helsedir.no, merket med vår referanse {{ reference }}. "
+    "Tilskuddet utbetales når vi har mottatt bekreftelsen, utfylt og signert."
+)
+CONFIRMATION_FACTS = (
+    ("Tilskuddsmottaker", "{{ municipality_name }}"),
+    ("Organisasjonsnummer", "{{ org_number }}"),
+    ("Vår referanse", "{{ reference }}"),
+    ("Tilskuddsbrev datert", "{{ letter_date }}"),
+    ("Innvilget tilskudd", "{{ granted_total }}"),
+)
+CONFIRMATION_TEXT = (
+    "{{ municipality_name }} bekrefter å ha mottatt tilskuddsbrevet og aksepterer vilkårene for tilskuddet "
+    "slik de står i brevet, og at tilskuddet utbetales til kontoen under."
+)
+CONFIRMATION_FIELDS = (
+    "Kontonummer for utbetaling (11 siffer)",
+    "Kontoen tilhører",
+    "Kontaktperson (navn, e-post, telefon)",
+    "Sted og dato",
+    "Underskrift",
+    "Navn og stilling (blokkbokstaver)",
+)
+FIELD_PLACEHOLDER = "Fyll inn"
+LABEL_WIDTHS = (Cm(6.5), Cm(9.9))
+FIELD_HEIGHT = Cm(0.9)
+SIGNATURE_HEIGHT = Cm(1.8)
 
 
-def build() -> Document:
+def _document(title: str) -> Document:
+    """A document from the directorate: its properties, its font, its letterhead."""
     doc = Document()
-    doc.core_properties.title = "Utkast til tilskuddsbrev"
+    doc.core_properties.title = title
     doc.core_properties.author = "Helsedirektoratet"
     doc.styles["Normal"].font.name = "Calibri"
     doc.styles["Normal"].font.size = Pt(11)
     _letterhead(doc)
+    return doc
+
+
+def build() -> Document:
+    doc = _document("Utkast til tilskuddsbrev")
     _address_block(doc)
     doc.add_heading("{{ title }}", level=1)
     doc.add_paragraph("{{ decision_text }}")
@@ -62,12 +104,68 @@ def build() -> Document:
     _list_section(doc, "notes", "Merknader")
     _conditions(doc)
     doc.add_heading("Klageadgang", level=2)
-    doc.add_paragraph(APPEAL_TEXT)
-    doc.add_paragraph("Spørsmål om tilskuddet kan rettes til tilskudd@helsedir.no.")
-    doc.add_paragraph("Med hilsen")
-    doc.add_paragraph("Helsedirektoratet")
-    doc.add_paragraph("[Navn, tittel]")
+    _closing(doc, doc.add_paragraph(APPEAL_TEXT))
     return doc
+
+
+def _closing(doc: Document, last_of_body) -> None:
+    """The closing never stands alone on a page: the paragraph before it and each of its lines but the last
+    keep with the next one, so a page break moves them together."""
+    last_of_body.paragraph_format.keep_together = True
+    last_of_body.paragraph_format.keep_with_next = True
+    for line in CLOSING:
+        paragraph = doc.add_paragraph(line)
+        paragraph.paragraph_format.keep_with_next = line != CLOSING[-1]
+
+
+def build_confirmation() -> Document:
+    """The confirmation a granted letter encloses: the facts filled in, the municipality's part as fields."""
+    doc = _document("Bekreftelse av tilskudd")
+    doc.add_heading("{{ title }}", level=1)
+    doc.add_paragraph(CONFIRMATION_INTRO)
+    _label_table(doc, CONFIRMATION_FACTS)
+    doc.add_paragraph()
+    doc.add_paragraph(CONFIRMATION_TEXT)
+    doc.add_heading("Fylles ut av kommunen", level=2)
+    fields = _label_table(doc, [(label, "") for label in CONFIRMATION_FIELDS])
+    for row, label in zip(fields.rows, CONFIRMATION_FIELDS):
+        row.height = SIGNATURE_HEIGHT if label == "Underskrift" else FIELD_HEIGHT
+        row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+        _fill_in(row.cells[1], label)
+    return doc
+
+
+def _label_table(doc: Document, rows):
+    table = doc.add_table(rows=len(rows), cols=2)
+    table.style = "Table Grid"
+    table.autofit = False
+    for column, width in zip(table.columns, LABEL_WIDTHS):
+        column.width = width
+    for row, (label, value) in zip(table.rows, rows):
+        for cell, text, width in zip(row.cells, (label, value), LABEL_WIDTHS):
+            cell.width = width
+            if text:
+                cell.paragraphs[0].add_run(text).bold = text == label
+    return table
+
+
+def _fill_in(cell, label: str) -> None:
+    """A plain-text content control in the cell, which Word shows as a field to fill in, named for what it holds."""
+    sdt = OxmlElement("w:sdt")
+    properties = OxmlElement("w:sdtPr")
+    for tag, value in (("w:alias", label), ("w:tag", label)):
+        element = OxmlElement(tag)
+        element.set(qn("w:val"), value)
+        properties.append(element)
+    properties.append(OxmlElement("w:showingPlcHdr"))
+    properties.append(OxmlElement("w:text"))
+    content = OxmlElement("w:sdtContent")
+    placeholder = cell.paragraphs[0].add_run(FIELD_PLACEHOLDER)
+    placeholder.italic = True
+    content.append(placeholder._r)
+    sdt.append(properties)
+    sdt.append(content)
+    cell.paragraphs[0]._p.append(sdt)
 
 
 def _letterhead(doc: Document) -> None:
@@ -150,4 +248,5 @@ def _tag(doc: Document, tag: str) -> None:
 
 if __name__ == "__main__":
     build().save(TARGET)
-    print(f"wrote {TARGET}")
+    build_confirmation().save(CONFIRMATION_TARGET)
+    print(f"wrote {TARGET} and {CONFIRMATION_TARGET}")

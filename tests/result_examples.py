@@ -4,7 +4,7 @@ The hand-built ones pin down wording and edge cases; the sample inbox gives real
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -13,7 +13,9 @@ from checks.registers import load_registers
 from pipeline.inbox import list_submissions
 from pipeline.process import process_submission
 
-from extractors.models import Evidence
+from extractors.models import Attribution, Evidence
+from checks.correction_targets import Read
+from checks.corrections import CorrectionResult, Seen
 from checks.models import Finding
 from pipeline.result import AttachmentResult, DoctorResult, Municipality, Result
 
@@ -124,6 +126,34 @@ def manual_review() -> Result:
                           source="seed 001"),
         ],
     )
+
+
+CORRECTED_BY = Attribution(by="Kari Saksbehandler", at=datetime(2026, 12, 2, 10, 15, tzinfo=timezone(timedelta(hours=1))),
+                           why="Sluttdatoen står i arbeidsavtalen kommunen sendte på e-post 01.12.2026.")
+
+
+def corrected() -> Result:
+    """A case a caseworker corrected (an end date nobody could read) and settled (an undated signature)."""
+    unsigned = Finding(rule="doc.agreement-unsigned", severity="info", level="doctor", hpr_number="1234567",
+                       message="Avtalen for Kari Nordmann mangler signaturdato fra kommunen.",
+                       evidence=Evidence(file="ALIS-avtale Kari Nordmann.pdf", where="signatur"),
+                       source="seed 001", settled=CORRECTED_BY.model_copy(update={
+                           "why": "Kommunen bekrefter på e-post at avtalen ble signert 28.08.2023."}))
+    end = CorrectionResult(
+        kind="value", field="doctor:1234567:employment_end", hpr_number="1234567",
+        label="sluttdato for Kari Nordmann", value="2024-06-30", shown="30.06.2024",
+        read=Read(value=None, file="ALIS-avtale Kari Nordmann.pdf", where="s. 1", sha256="a" * 64), read_shown="–",
+        state="applied", **CORRECTED_BY.model_dump())
+    accepted = CorrectionResult(
+        kind="accept", rule="doc.agreement-unsigned", hpr_number="1234567",
+        label="Avtalen for Kari Nordmann mangler signaturdato fra kommunen.", state="applied",
+        findings=[Seen.of(unsigned)], **unsigned.settled.model_dump())
+    return result(
+        "approve",
+        submission_id="AR-2024-000128",
+        doctors=[doctor("Kari Nordmann", "1234567", "512345.50", "512345.50", position="vikar",
+                        employment_end=date(2024, 6, 30))],
+        findings=[unsigned], corrections=[end, accepted])
 
 
 def all_kinds() -> list[Result]:

@@ -1,4 +1,4 @@
-"""The status a batch-level finding leaves behind still follows RULES.md §4, whatever the findings."""
+"""The status a batch-level finding leaves behind still follows docs/rules.md §4, whatever the findings."""
 from __future__ import annotations
 
 from decimal import Decimal

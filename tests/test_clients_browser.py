@@ -15,7 +15,7 @@ import pytest
 
 from pipeline.batch import appropriations
 from pipeline.render.batch_summary import render_batch_html
-from pipeline.render.format import kroner, status_label
+from pipeline.render.format import evidence_place, kroner, status_label
 from pipeline.render.summary import render_summary
 from tests import result_examples as examples
 from tests.result_examples import ROOT
@@ -108,8 +108,13 @@ def review_summary(browser, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+def corrected_summary(browser, tmp_path_factory):
+    yield from shown_summary(browser, tmp_path_factory, examples.corrected(), "summary-korrigert.png")
+
+
+@pytest.fixture(scope="module")
 def batch_page(browser, tmp_path_factory):
-    results = [*examples.all_kinds(), examples.with_facilitation()]
+    results = [*examples.all_kinds(), examples.with_facilitation(), examples.corrected()]
     path = tmp_path_factory.mktemp("batch") / "batch-summary.html"
     path.write_text(render_batch_html(results, appropriations(results)), encoding="utf-8")
     opened = Opened(browser, path)
@@ -139,7 +144,7 @@ def test_summary_shows_each_reduction_with_where_it_stands(partial_summary):
     for f in result.findings:
         if f.severity == "reduce":
             assert plain(f.message) in findings
-            assert f.evidence is None or f.evidence.where in findings
+            assert f.evidence is None or plain(evidence_place(f.evidence)) in findings
 
 
 def test_manual_review_summary_says_what_to_do_on_the_first_screen(review_summary):
@@ -206,3 +211,13 @@ def test_batch_filter_shows_only_the_chosen_status_and_its_sum(batch_page):
         page.screenshot(path=ARTIFACTS / "batch-summary-avslag.png", full_page=True)
     finally:
         page.locator("label[for=f-all]").click()
+
+
+def test_a_corrected_summary_shows_each_correction_at_its_value_and_who_settled_what(corrected_summary):
+    opened, _ = corrected_summary
+    assert opened.problems == []
+    corrections = opened.text(".corrections")
+    assert "Sluttdato for Kari Nordmann" in corrections
+    assert "Korrigert av Kari Saksbehandler 02.12.2026: 30.06.2024 (lest: –)" in corrections
+    assert "Avklart av Kari Saksbehandler 02.12.2026" in opened.text(".finding.f-info")
+    assert opened.on_first_screen(".corrections")

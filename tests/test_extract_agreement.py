@@ -93,6 +93,23 @@ def test_generic_name_label_is_taken_nearest_the_hpr_number():
     assert read_agreement(lines, "a.pdf").doctor_name.value == "Kari Nordmann"
 
 
+def test_an_hpr_number_of_seven_to_nine_digits_is_graded_found():
+    for hpr in ("1234567", "123456789"):
+        record = read_agreement(_lines(["ALIS-avtale"], [f"HPR-nr.: {hpr}"]), "a.pdf")
+        assert (record.hpr_number.value, record.hpr_number.grade) == (hpr, Grade.found)
+
+
+@pytest.mark.parametrize("hpr", ["12345", "123456", "1234567890"])
+def test_an_hpr_number_of_other_length_is_kept_but_graded_low(hpr):
+    record = read_agreement(_lines(["ALIS-avtale"], [f"HPR-nr.: {hpr}"]), "a.pdf")
+    assert (record.hpr_number.value, record.hpr_number.grade) == (hpr, Grade.low)
+
+
+def test_every_generated_agreements_hpr_number_is_graded_found(agreements):
+    assert [(s.name, s.attachment.agreement.hpr_number.grade) for s in agreements
+            if s.attachment.agreement.hpr_number.grade != Grade.found] == []
+
+
 def test_silence_on_vikarbyraa_means_not_via_agency_with_low_grade():
     record = read_agreement(_lines(["ALIS-avtale"], ["HPR-nr.: 1234567"]), "a.pdf")
     assert (record.via_agency.value, record.via_agency.grade) == (False, Grade.low)

@@ -1,4 +1,4 @@
-"""Budgets and claims laid out as real offices do beside the one table (DOCUMENTS.md): split over
+"""Budgets and claims laid out as real offices do beside the one table (docs/documents.md): split over
 one sheet per doctor, with or without a summary sheet, and turned, with the doctors in columns.
 Each is drawn by the generator and read by labels and structure."""
 from __future__ import annotations
@@ -7,6 +7,7 @@ import io
 import random
 import pytest
 from openpyxl import load_workbook
+from openpyxl.worksheet.cell_range import CellRange
 
 from checks.rules.identity import budget_arithmetic
 from extractors import read_attachment
@@ -162,3 +163,45 @@ def test_a_claim_sheet_that_names_only_the_hpr_above_its_table_takes_the_name_fr
     claims = read_attachment(tmp_path / "budsjett.xlsx").budget.claims
     assert {(c.hpr_number.value, c.doctor_name.value) for c in claims} == {(d.hpr, d.name) for d in sub.doctors}
     assert {c.doctor_name.grade for c in claims} == {Grade.low}
+
+
+PREAMBLE = ["Søknad om ALIS-tilskudd", "Kommune: se søknadsskjemaet", "Kontaktperson: postmottak", "",
+            "Slik fyller du ut arket:", "Én rad per lege, beløp i hele kroner.", "Summer regnes ut av arket.", "",
+            "Frist: se utlysningen", "Spørsmål: tilskudd@helsedir.no"]
+
+
+def _below_a_preamble(path, lines: list[str]) -> None:
+    """The workbook's first sheet pushed down under a preamble of `lines` rows, its merged cells moved along."""
+    book = load_workbook(path)
+    sheet = book.worksheets[0]
+    merged = [cells.coord for cells in sheet.merged_cells.ranges]
+    for coord in merged:
+        sheet.unmerge_cells(coord)
+    sheet.insert_rows(1, amount=len(lines))
+    for coord in merged:
+        sheet.merge_cells(_shifted(coord, len(lines)))
+    for row, line in enumerate(lines, start=1):
+        sheet.cell(row, 1, line or None)
+    book.save(path)
+
+
+def _shifted(coord: str, rows: int) -> str:
+    cells = CellRange(coord)
+    cells.shift(row_shift=rows)
+    return cells.coord
+
+
+@pytest.mark.parametrize(("year", "field"), [(2020, "rows"), (2024, "claims")])
+def test_a_table_whose_header_stands_below_a_long_preamble_is_read_whole(tmp_path, year, field):
+    """The header at row 11 or lower: offices put instructions and addresses above the table."""
+    sub, _cells, _ = _drawn_with_truth(tmp_path, year, "table", "xlsx",
+                                       lambda cells, s: cells["cells"] == "values" and cells["writer"] == "excel")
+    path = tmp_path / "budsjett.xlsx"
+    _below_a_preamble(path, PREAMBLE)
+    attachment = read_attachment(path)
+    first = getattr(attachment.budget, field)[0].hpr_number.evidence.where
+    assert int("".join(ch for ch in first.split("!")[1] if ch.isdigit())) >= 12, first  # the header at row 11 or lower
+    if field == "rows":
+        assert _rows(attachment) == _planned_rows(sub)
+    else:
+        assert _claims(attachment) == _planned_claims(sub)

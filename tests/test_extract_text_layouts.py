@@ -12,10 +12,13 @@ import pytest
 
 import extractors.pdf_text
 from extractors import read_attachment
+from extractors.agreement import read_agreement
+from extractors.fields import Line
 from extractors.models import Grade
 from extractors.pdf_text import pdf_lines
 from extractors.safety import LIMITS
 from samples.generator import agreement, cover_letter, new_context, notices, scenarios, truth
+from samples.generator.docx_doc import DocxBuilder
 from samples.generator.odt_doc import OdtBuilder
 from samples.generator.pdf_canvas import CanvasPdfBuilder, Quirks
 from samples.generator.pdf_doc import PdfBuilder
@@ -222,6 +225,39 @@ def test_field_lines_spread_across_a_justified_paragraph_keep_label_and_value_to
                "lines")
     record = read_attachment(_pdf(tmp_path, pdf)).agreement
     assert (record.doctor_name.value, str(record.position_percent.value)) == ("Kari Nordmann", "80")
+
+
+# --- Word fields typed apart with spaces ---------------------------------------------------------------
+
+def test_two_fields_typed_on_one_word_line_apart_with_spaces_are_each_read_from_their_own_label(tmp_path):
+    docx = DocxBuilder()
+    docx.typed_columns = True
+    docx.title("ALIS-avtale")
+    docx.fields([("Legens navn:", "Kari Nordmann"), ("HPR-nr.:", "1234567"),
+                 ("Stilling:", "Vikar"), ("Sluttdato:", "31.08.2024")], False, "two-column")
+    path = tmp_path / "avtale.docx"
+    path.write_bytes(docx.bytes())
+    record = read_attachment(path).agreement
+    read = [(f.value, f.grade) for f in (record.doctor_name, record.hpr_number, record.position, record.employment_end)]
+    assert read == [("Kari Nordmann", Grade.found), ("1234567", Grade.found), ("vikar", Grade.found),
+                    (date(2024, 8, 31), Grade.found)]
+
+
+# --- wrapped paragraphs ------------------------------------------------------------------------------
+
+WRAPPED = ["Kommunen kompenserer ALIS for fravær etter Helsedirektoratets veiledende satser. ALIS-avtalen",
+           "gjelder fra signering, og det kan ikke søkes tilskudd for periode før signeringsdato."]
+
+
+def test_a_line_carrying_on_a_wrapped_sentence_is_not_read_as_a_label_it_starts_like():
+    record = read_agreement([Line(cells=[text], where=f"s. 1 linje {n}") for n, text in enumerate(WRAPPED)], "a.pdf")
+    assert (record.effective_from.grade, record.effective_from.evidence) == (Grade.missing, None)
+
+
+def test_the_same_words_after_a_short_line_are_still_a_label_with_a_value_that_cannot_be_read():
+    lines = [Line(cells=["Osen kommune"], where="s. 1 linje 1"), Line(cells=[WRAPPED[1]], where="s. 1 linje 2")]
+    record = read_agreement(lines, "a.pdf")
+    assert record.effective_from.grade == Grade.missing and record.effective_from.evidence.value.startswith("signering")
 
 
 # --- documents that are not agreements ----------------------------------------------------------------

@@ -137,6 +137,17 @@ def test_hpr_digits_are_read_and_validity_left_to_the_checks(value, expected):
     assert parse_hpr(value) == expected
 
 
+@pytest.mark.parametrize("value, expected", [("930 6163", "9306163"), ("93 06 163", "9306163"),
+                                             ("9306163.0", "9306163"), ("9306163,00", "9306163")])
+def test_hpr_typed_with_spaces_or_as_a_decimal_keeps_every_digit(value, expected):
+    assert parse_hpr(value) == expected
+
+
+@pytest.mark.parametrize("value", ["93061634.5", "12 34", "930616.3"])
+def test_hpr_is_never_a_part_of_a_longer_number(value):
+    assert parse_hpr(value) is None
+
+
 @pytest.mark.parametrize("value, expected", [("100 %", 100), ("80%", 80), ("50 prosent", 50), (0.8, 80), ("60", 60)])
 def test_percent_in_text_or_fraction_cell(value, expected):
     assert parse_percent(value) == Decimal(expected)

@@ -122,6 +122,18 @@ def test_an_end_date_written_in_words_is_read_as_the_month_and_graded_low():
     assert (str(end.value), end.grade) == ("2024-08-31", Grade.low)
 
 
+@pytest.mark.parametrize("line", ["Vikariatet varer: t.o.m. august 2024", "Sluttdato (t.o.m.): august 2024",
+                                  "Vikariat til og med august 2024"])
+def test_a_month_after_its_inclusive_qualifier_is_read_as_its_last_day_and_graded_found(line):
+    end = read_agreement(_lines(["ALIS-avtale"], ["HPR-nr.: 1234567"], [line]), "a.pdf").employment_end
+    assert (str(end.value), end.grade) == ("2024-08-31", Grade.found)
+
+
+def test_a_month_named_alone_under_an_end_label_is_graded_low():
+    end = read_agreement(_lines(["ALIS-avtale"], ["HPR-nr.: 1234567"], ["Sluttdato: august 2024"]), "a.pdf").employment_end
+    assert (str(end.value), end.grade) == ("2024-08-31", Grade.low)
+
+
 def test_an_end_date_in_words_without_a_date_is_kept_as_unreadable_text():
     lines = _lines(["ALIS-avtale"], ["HPR-nr.: 1234567"], ["Sluttdato: ut skoleåret"])
     end = read_agreement(lines, "a.pdf").employment_end

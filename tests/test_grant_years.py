@@ -1,4 +1,4 @@
-"""Each grant year beside 2020 and 2024 generated, read and decided under its own rules (RULES.md
+"""Each grant year beside 2020 and 2024 generated, read and decided under its own rules (docs/rules.md
 sections 1–3): what sets the year apart leads to the status and amount its scenario aims at."""
 from __future__ import annotations
 

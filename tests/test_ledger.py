@@ -14,6 +14,7 @@ import pytest
 from checks.findings import pipeline_error
 from checks.parameters import PARAMETER_DIR
 from pipeline import ledger as ledger_module
+from pipeline.corrections import corrections_path
 from pipeline.inbox import Submission
 from pipeline.ledger import Ledger
 from pipeline.result import Municipality, Result
@@ -103,3 +104,18 @@ def test_asked_not_to_reuse_it_decides_again(world):
     for _ in range(2):
         Ledger(world["out"], world["registers"]).decided(world["submission"], decisions, reuse=False)
     assert decisions.made == 2
+
+
+def _correct(world, text: str) -> None:
+    path = corrections_path(world["out"], world["submission"].sid)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def test_a_new_correction_is_decided_anew(world):
+    assert twice(world, lambda: _correct(world, "submission_id: AR-2024-000201\n")) == 2
+
+
+def test_corrections_unchanged_since_the_decision_keep_it(world):
+    _correct(world, "submission_id: AR-2024-000201\n")
+    assert twice(world) == 1

@@ -21,8 +21,10 @@ from prefect.deployments import run_deployment
 from prefect.exceptions import ObjectNotFound
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
+from pipeline.corrections import add_correction
 from samples.generator import generate
 from tests.cli import ALIS, alis
+from tests.test_corrections import KARI
 
 NIGHTLY = "alis-nightly-batch/nightly"
 ON_DEMAND = "alis-single-submission/on-demand"
@@ -100,6 +102,16 @@ def test_the_on_demand_deployment_reruns_one_submission_by_id(service):
     run = triggered(ON_DEMAND, submission_id=sid)
     result = json.loads((service["out"] / "applications" / sid / "result.json").read_text())
     assert result["submission_id"] == sid and run.name == f"run-{sid}"
+
+
+def test_an_on_demand_rerun_applies_the_caseworkers_correction(service):
+    sid = sorted(p.stem for p in (service["inbox"] / ".truth").glob("*.json"))[-1]
+    triggered(ON_DEMAND, submission_id=sid)
+    add_correction(service["out"], sid, "form:requested_amount", "kr 1 234", KARI)
+    triggered(ON_DEMAND, submission_id=sid)
+    result = json.loads((service["out"] / "applications" / sid / "result.json").read_text())
+    assert [(c["field"], c["value"], c["state"]) for c in result["corrections"]] == [
+        ("form:requested_amount", "1234", "applied")]
 
 
 def test_a_served_nightly_run_shows_its_logs_progress_and_artifacts_in_prefect(service, prefect_server):

@@ -97,6 +97,13 @@ def test_each_status_filter_has_its_own_sum_row():
 def test_xlsx_reasons_are_text_cells():
     evil = examples.reject().model_copy(update={"findings": [
         examples.reject().findings[0].model_copy(update={"message": "=HYPERLINK(\"x\")"})]})
-    reasons = sheet_rows([evil])[0][12]
+    reasons = sheet_rows([evil])[0][11]
     assert reasons.value == "=HYPERLINK(\"x\")"
     assert reasons.data_type == "s"
+
+
+def test_row_of_an_application_a_caseworker_corrected_says_so():
+    html = plain(render_batch_html([examples.corrected(), examples.partial()], None))
+    corrected = re.search(r'<tr class="s-approve">.*?</tr>', html, re.S).group(0)
+    untouched = re.search(r'<tr class="s-partial">.*?</tr>', html, re.S).group(0)
+    assert "korrigert av saksbehandler" in corrected and "korrigert" not in untouched

@@ -1,7 +1,7 @@
-from datetime import date
+from datetime import date, datetime, timezone
 from decimal import Decimal
 
-from pipeline.render.format import clean_text, dato, kind_label, kroner, maaneder, status_label
+from pipeline.render.format import clean_text, dato, kind_label, kroner, maaneder, status_label, tidspunkt
 
 
 def plain(s: str) -> str:
@@ -53,3 +53,7 @@ def test_clean_text_removes_controls_xml_cannot_hold_but_keeps_newlines():
 
 def test_a_month_not_shaped_yyyy_mm_is_shown_as_it_stands():
     assert maaneder(["2023-09", "sept"]) == "sep. 2023, sept"
+
+
+def test_a_moment_is_shown_on_the_clock_in_norway_whatever_the_server_zone():
+    assert tidspunkt(datetime(2026, 12, 2, 3, 17, tzinfo=timezone.utc)) == "2. desember 2026 kl. 04.17"

@@ -109,3 +109,12 @@ def test_appeal_text_is_one_paragraph_of_the_template_right_under_its_heading():
 def test_later_pages_carry_the_reference_in_their_header():
     doc = Document(BytesIO(render_letter(examples.approve(), TODAY)))
     assert "Vår referanse: AR-2024-000123" in doc.sections[0].header.paragraphs[0].text
+
+
+def test_the_closing_keeps_with_the_paragraph_before_it_so_no_page_break_parts_them():
+    paragraphs = Document(BytesIO(render_letter(examples.partial(), TODAY))).paragraphs
+    start = next(i for i, p in enumerate(paragraphs) if "klagerett" in p.text)
+    block = paragraphs[start:]
+    assert [p.text for p in block[1:]] == ["Spørsmål om tilskuddet kan rettes til tilskudd@helsedir.no.",
+                                            "Med hilsen", "Helsedirektoratet", "[Navn, tittel]"]
+    assert [bool(p.paragraph_format.keep_with_next) for p in block] == [True, True, True, True, False]

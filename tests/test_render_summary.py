@@ -49,8 +49,8 @@ def test_manual_review_lists_what_a_person_must_do_before_other_findings():
 def test_finding_shows_message_evidence_and_source():
     html = plain(render_summary(examples.partial()))
     assert "Timesatsen for fravær 1 100 kr er over maksimum" in html
-    assert "Beregningsgrunnlag!F7" in html
-    assert "beregningsgrunnlag 2024.xlsx" in html
+    where = "beregningsgrunnlag 2024.xlsx, arket «Beregningsgrunnlag», celle F7"
+    assert f'Står i: <span class="file">{where}</span>' in html
     assert "alis.no, «ALIS-tilskudd» (Nasjonal ALIS og veiledning, 2024): 0,85 × salærsats 1 215 kr" in html
     assert "seed 001" not in html
 

@@ -1,4 +1,4 @@
-"""Status derivation (RULES.md §4) and the amount invariants every decision keeps."""
+"""Status derivation (docs/rules.md §4) and the amount invariants every decision keeps."""
 from __future__ import annotations
 
 from datetime import date
@@ -73,7 +73,7 @@ def test_a_batch_finding_added_later_turns_the_decision_to_manual_review():
 
 def test_every_rule_in_the_table_has_a_known_severity_and_level():
     table = rule_table()
-    assert len(table) == 39
+    assert len(table) == 41
     assert table["amount.cap-per-alis"].severity == "reduce"
     assert (table["doc.ocr-read"].severity, table["doc.ocr-uncertain"].severity) == ("info", "review")
     assert table["doc.unmatched-attachment"].level == "attachment"

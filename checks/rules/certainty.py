@@ -68,7 +68,7 @@ def _decisive_values(doctor: DoctorDocs, regime: str) -> Iterator[tuple[str, Dec
 
 def vikar_without_end(doctor: DoctorDocs, params: YearParameters) -> list[Finding]:
     """A vikariat is open-ended only on paper: where the year's rules need its length, a missing end
-    date is a question for a person, not an employment that never ends (RULES.md §3b)."""
+    date is a question for a person, not an employment that never ends (docs/rules.md §3b)."""
     agreement = doctor.agreement
     if params.vikar_min_months is None or agreement is None:
         return []

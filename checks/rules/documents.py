@@ -12,21 +12,21 @@ from extractors.models import Attachment, BudgetRecord, Evidence, Extracted, For
 
 FORM_FILE = "skjema.json"
 
-# attribute -> (key in skjema.json, Norwegian name): what the rules cannot do without
+# attribute -> the form's own word for it: what the rules cannot do without
 REQUIRED_FORM_FIELDS = {
-    "grant_year": ("grant_year", "Tilskuddsår"),
-    "org_number": ("municipality.org_number", "Organisasjonsnummer"),
-    "requested_amount": ("requested_amount_nok", "Søknadsbeløp"),
-    "submitted_at": ("submitted_at", "Innsendingstidspunkt"),
+    "grant_year": "Tilskuddsår",
+    "org_number": "Organisasjonsnummer",
+    "requested_amount": "Søknadsbeløp",
+    "submitted_at": "Innsendingstidspunkt",
 }
 
 
 def form_invalid(form: FormRecord, extra_problems: list[str] = ()) -> list[Finding]:
     """The reader's problems, and any required field it did not already name, as sentences."""
-    problems = [p.strip() for p in [*form.problems, *extra_problems]]
-    for attr, (key, name) in REQUIRED_FORM_FIELDS.items():
-        if getattr(form, attr) is None and not any(key in p for p in problems):
-            problems.append(f"{name} ({key}) mangler i skjema.json.")
+    problems = [p.strip() for p in [*form.all_problems(), *extra_problems]]
+    for attr, name in REQUIRED_FORM_FIELDS.items():
+        if getattr(form, attr) is None and not any(name.lower() in p.lower() for p in problems):
+            problems.append(f"{name} mangler i søknadsskjemaet.")
     if not problems:
         return []
     sentences = " ".join(p if p.endswith(".") else f"{p}." for p in problems)

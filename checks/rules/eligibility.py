@@ -46,7 +46,7 @@ def submitted_at_unreadable(form: FormRecord) -> list[str]:
     try:
         oslo_date(form.submitted_at)
     except ValueError:
-        return [f"Innsendingstidspunktet (submitted_at) «{form.submitted_at}» er ikke et gyldig tidspunkt."]
+        return [f"Innsendingstidspunktet «{form.submitted_at}» er ikke et gyldig tidspunkt."]
     return []
 
 
@@ -103,7 +103,7 @@ def max_years(doctor: DoctorDocs, params: YearParameters, registers: Registers) 
 
 
 def vikar_too_short(doctor: DoctorDocs, params: YearParameters) -> list[Finding]:
-    """2021: ends before start + 1 year; regime B: ends before start + 3 months − 1 day (RULES.md §3b)."""
+    """2021: ends before start + 1 year; regime B: ends before start + 3 months − 1 day (docs/rules.md §3b)."""
     if params.vikar_min_months is None or doctor.position.value != "vikar":
         return []
     start, end = doctor.employment_start, doctor.employment_end

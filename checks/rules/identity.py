@@ -117,14 +117,14 @@ def double_claim_in_budget(doctors: list[DoctorDocs]) -> list[Finding]:
     for hpr, count in sorted(counts.items()):
         if count > 1:
             findings.append(finding("id.double-claim", f"HPR-nummer {hpr} står på {count} rader i budsjettet.",
-                                    hpr=hpr, source="RULES.md §4"))
+                                    hpr=hpr, source="docs/rules.md §4"))
     for doctor in doctors:
         months = Counter(c.month.value for c in doctor.claims if c.month.found)
         twice = [month for month, count in months.items() if count > 1]
         if twice:
             findings.append(finding("id.double-claim",
                                     f"{month_labels(twice).capitalize()} er krevd mer enn én gang for {doctor.name or doctor.hpr}.",
-                                    hpr=doctor.hpr, evidence=doctor.hpr_evidence, source="RULES.md §4"))
+                                    hpr=doctor.hpr, evidence=doctor.hpr_evidence, source="docs/rules.md §4"))
     return findings
 
 
@@ -132,7 +132,7 @@ def batch_double_claims(decisions: dict[str, Decision]) -> dict[str, list[Findin
     """Findings for the submissions of one batch that claim the same doctor for overlapping months.
 
     Keyed by submission id. A regime A doctor is claimed for the whole year. Every
-    submission involved gets the finding, not only the later one (RULES.md §3b).
+    submission involved gets the finding, not only the later one (docs/rules.md §3b).
     Claims are grouped by year and HPR first, so a large batch stays linear.
     """
     groups: dict[tuple[int | None, str], list[tuple[str, set[str]]]] = {}
@@ -151,5 +151,5 @@ def batch_double_claims(decisions: dict[str, Decision]) -> dict[str, list[Findin
                     "id.double-claim",
                     f"Legen med HPR-nummer {hpr} er også søkt for samme periode i {year} "
                     f"i søknad {', '.join(others)}.",
-                    hpr=hpr, source="RULES.md §3b"))
+                    hpr=hpr, source="docs/rules.md §3b"))
     return result

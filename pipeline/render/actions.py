@@ -1,4 +1,4 @@
-"""What a caseworker does next for each finding that stops a case (severity review, RULES.md §4).
+"""What a caseworker does next for each finding that stops a case (severity review, docs/rules.md §4).
 
 The finding's message says what is wrong; this says what to do about it, in one line.
 A rule not listed here shows its message alone.
@@ -22,6 +22,10 @@ REVIEW_ACTIONS = {
     "id.hpr-invalid": "Slå opp legen i Helsepersonellregisteret og kontroller HPR-nummeret.",
     "id.doctor-mismatch": "Kontroller at dokumentene gjelder samme lege, og hvilket dokument som gjelder der de sier ulikt.",
     "id.double-claim": "Avklar hvilken søknad legen hører til, og om månedene overlapper.",
+    "doc.correction-outdated": "Se på verdien i den nye filen; rett den på nytt med alis correct, eller fjern "
+                               "korrigeringen fra korrigeringsfilen.",
+    "doc.correction-invalid": "Rett eller fjern oppføringen i søknadens korrigeringsfil (i mappen corrections ved "
+                              "resultatene), eller lag den på nytt med alis correct.",
 }
 
 

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from io import BytesIO
+from typing import NamedTuple
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -11,7 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from checks.models import Finding
 from pipeline.render.environment import environment
-from pipeline.render.format import clean_text, status_label
+from pipeline.render.format import clean_text, status_label, tidspunkt
 from pipeline.result import Result
 
 STATUS_ORDER = ("manual_review", "reject", "partial", "approve")
@@ -23,6 +25,13 @@ DECIDING_SEVERITIES = {
     "approve": (),
 }
 GRANTED = ("approve", "partial")
+
+
+class Reason(NamedTuple):
+    """What a deciding finding says, and its rule id for whoever maintains the rules."""
+
+    message: str
+    rule: str
 
 
 @dataclass
@@ -39,7 +48,8 @@ class Row:
     payout: Decimal | None
     allocated: Decimal | None
     rules: list[str]
-    reasons: list[str]
+    reasons: list[Reason]
+    corrections: int = 0  # a caseworker's corrections and settled findings applied
 
 
 @dataclass
@@ -75,9 +85,9 @@ def deciding_rules(result: Result) -> list[str]:
     return list(dict.fromkeys(f.rule for f in _deciding(result)))
 
 
-def deciding_reasons(result: Result) -> list[str]:
-    """What those findings say, in plain Norwegian, each once: the queue shows these, not rule ids."""
-    return list(dict.fromkeys(f.message for f in _deciding(result)))
+def deciding_reasons(result: Result) -> list[Reason]:
+    """What those findings say, in plain Norwegian, each once: the queue shows these, the rule ids in small print."""
+    return list(dict.fromkeys(Reason(f.message, f.rule) for f in _deciding(result)))
 
 
 def _deciding(result: Result) -> list[Finding]:
@@ -109,6 +119,7 @@ def _row(r: Result) -> Row:
         allocated=r.allocated_nok,
         rules=deciding_rules(r),
         reasons=deciding_reasons(r),
+        corrections=sum(c.state == "applied" for c in r.corrections),
     )
 
 
@@ -140,25 +151,29 @@ def _year_total(year: int | None, results: list[Result], appropriation: dict[int
     )
 
 
-def render_batch_html(results: list[Result], appropriation: dict[int, Decimal] | None = None) -> str:
-    """The caseworkers' overview: a filterable queue (CSS only, no script) with totals."""
+def render_batch_html(results: list[Result], appropriation: dict[int, Decimal] | None = None,
+                      made: datetime | None = None) -> str:
+    """The caseworkers' overview: a filterable queue (CSS only, no script) with totals, dated `made`
+    (when the run wrote it; now by default)."""
     return environment().get_template("batch-summary.html.j2").render(
         rows=rows(results),
         totals=totals(results, appropriation),
         statuses=STATUS_ORDER,
+        made=made or datetime.now().astimezone(),
     )
 
 
 HEADERS = (
     ("Status", 20), ("Søknad", 18), ("Tilskuddsår", 11), ("Kommune", 24), ("Kommunenr.", 11),
     ("Org.nr.", 12), ("Leger", 7), ("Søkt (kr)", 14), ("Anbefalt (kr)", 14),
-    ("Til utbetaling (kr)", 16), ("Tildelt (kr)", 14), ("Avgjørende funn", 40),
-    ("Begrunnelse", 80),
+    ("Til utbetaling (kr)", 16), ("Tildelt (kr)", 14), ("Begrunnelse", 80),
+    ("Regel-id (for fagansvarlig)", 40),
 )
 MONEY_FORMAT = "#,##0.00"
 
 
-def render_batch_xlsx(results: list[Result], appropriation: dict[int, Decimal] | None = None) -> bytes:
+def render_batch_xlsx(results: list[Result], appropriation: dict[int, Decimal] | None = None,
+                      made: datetime | None = None) -> bytes:
     """The same queue as a spreadsheet; every text cell is a string, never a formula."""
     wb = Workbook()
     ws = wb.active
@@ -170,20 +185,22 @@ def render_batch_xlsx(results: list[Result], appropriation: dict[int, Decimal] |
         _write_row(ws, n, [
             status_label(row.status), row.submission_id, row.grant_year, row.municipality, row.kommunenummer,
             row.org_number, row.doctors, row.requested, row.recommended, row.payout, row.allocated,
-            ", ".join(row.rules), "\n".join(row.reasons),
+            "\n".join(r.message for r in row.reasons), ", ".join(row.rules),
         ])
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
-    _write_totals(wb.create_sheet("Totalt"), totals(results, appropriation))
+    _write_totals(wb.create_sheet("Totalt"), totals(results, appropriation), made or datetime.now().astimezone())
     out = BytesIO()
     wb.save(out)
     return out.getvalue()
 
 
-def _write_totals(ws: Worksheet, t: Totals) -> None:
-    lines: list[list] = [[status_label(s), t.count[s]] for s in STATUS_ORDER]
-    lines += [[], ["Søkt i alt (kr)", t.requested], ["Anbefalt i alt (kr)", t.recommended],
-              ["Til utbetaling i alt (kr)", t.payout], []]
+def _write_totals(ws: Worksheet, t: Totals, made: datetime) -> None:
+    lines: list[list] = [["Laget", tidspunkt(made)], []]
+    lines += [[status_label(s), t.count[s]] for s in STATUS_ORDER]
+    lines += [[], ["Søkt i alt, alle søknader (kr)", t.requested],
+              ["Anbefalt i alt, avgjorte søknader (kr)", t.recommended],
+              ["Til utbetaling i alt, avgjorte søknader (kr)", t.payout], []]
     lines.append(["Tilskuddsår", "Anbefalt innvilget (kr)", "Tildelt (kr)", "Bevilgning (kr)", "Gjenstår (kr)"])
     lines += [[y.year, y.recommended, y.allocated, y.appropriation, y.remaining] for y in t.years]
     for n, values in enumerate(lines, start=1):

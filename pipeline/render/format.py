@@ -6,18 +6,21 @@ amount never wraps across lines in HTML or Word.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from checks.sources import named
+from checks.dates import OSLO
+from checks.sources import document_name, field_name, named
+from extractors.models import Evidence
 
 LOCALE = "nb_NO"
 NBSP = "\u00a0"
 ORE = Decimal("0.01")
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+_CELL = re.compile(r"(?P<sheet>.+)!(?P<cell>\$?[A-Z]{1,3}\$?\d+(?::\$?[A-Z]{1,3}\$?\d+)?)")
 
 STATUS_LABELS = {
     "approve": "Innvilget",
@@ -114,6 +117,14 @@ def maaneder(months: list[str]) -> str:
     return ", ".join([_month_run(run) for run in runs] + odd)
 
 
+def tidspunkt(moment: datetime) -> str:
+    """A date and a time of day, as Norwegians write them: "2. desember 2026 kl. 03.17", on the clock in Norway
+    whatever the server's time zone."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(OSLO)
+    return f"{dato(moment.date())} kl. {moment:%H.%M}"
+
+
 def _next_month(ym: tuple[int, int]) -> tuple[int, int]:
     y, m = ym
     return (y + 1, 1) if m == 12 else (y, m + 1)
@@ -148,14 +159,30 @@ def ja_nei(value: bool | None) -> str:
     return "–" if value is None else ("Ja" if value else "Nei")
 
 
+def source_name(source: str | None, year: int | None = None) -> str:
+    """What a rule rests on, as the document a caseworker can look up (checks/sources.yaml)."""
+    return named(source, year) if source else "ikke oppgitt"
+
+
+def evidence_place(evidence: Evidence) -> str:
+    """Where a value stood, in words: "søknadsskjemaet, organisasjonsnummer", "budsjett.xlsx, arket «Budsjett», celle F7"."""
+    where = field_name(evidence.file, evidence.where)
+    cell = _CELL.fullmatch(where)
+    if cell:
+        where = f"arket «{cell['sheet']}», celle {cell['cell']}"
+    return f"{document_name(evidence.file)}, {where}"
+
+
 FILTERS = {
     "kroner": kroner,
     "dato": dato,
+    "tidspunkt": tidspunkt,
     "maaneder": maaneder,
     "status_label": status_label,
     "kind_label": kind_label,
     "flag_label": flag_label,
-    "source_name": named,
+    "source_name": source_name,
+    "evidence_place": evidence_place,
     "severity_label": severity_label,
     "position_label": position_label,
     "ja_nei": ja_nei,

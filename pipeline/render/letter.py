@@ -9,13 +9,14 @@ from datetime import date
 from decimal import Decimal
 
 from pipeline.render.amounts import OTHER_LABEL, other_amounts
-from pipeline.render.docx_template import word_template
-from pipeline.render.environment import TEMPLATES, environment
+from pipeline.render.environment import TEMPLATES
 from pipeline.render.format import dato, kroner
+from pipeline.render.word import render_docx
 from pipeline.result import Result
 
 TEMPLATE = TEMPLATES / "vedtak-utkast.docx"
 DECISION_WORDS = {"approve": "innvilget", "partial": "delvis innvilget", "reject": "avslag"}
+GRANTED = ("approve", "partial")  # a granted letter states the conditions and encloses the confirmation
 REASON_SEVERITIES = ("reject", "reduce")
 NOTE_SEVERITIES = ("info",)  # warnings are for the caseworker, not the municipality
 
@@ -24,21 +25,21 @@ def render_letter(result: Result, today: date, reporting_deadline: date | None =
     """The letter for an approve, partial or reject result; manual_review has no decision to write."""
     if result.status == "manual_review":
         raise ValueError(f"{result.submission_id}: manual_review gets no decision letter")
-    return word_template(TEMPLATE, environment(loader=False)).render(letter_context(result, today, reporting_deadline))
+    return render_docx(TEMPLATE, letter_context(result, today, reporting_deadline))
 
 
 def letter_context(result: Result, today: date, reporting_deadline: date | None = None) -> dict:
     """Every variable the template prints, as finished Norwegian text; the template decides the layout."""
-    granted = _granted(result)
+    granted = granted_amount(result)
     name = result.municipality.name or "Kommunen"
     return {
         "municipality_name": name,
         "org_number": result.municipality.org_number or "–",
         "reference": result.submission_id,
         "letter_date": dato(today),
-        "title": f"Søknad om tilskudd til ALIS{_year(result)} – {DECISION_WORDS[result.status]}",
+        "title": f"Søknad om tilskudd til ALIS{year_phrase(result)} – {DECISION_WORDS[result.status]}",
         "decision_text": _decision_text(result, name, granted),
-        "granted": result.status != "reject",
+        "granted": result.status in GRANTED,
         "doctors": [
             {
                 "name": d.name or "–",
@@ -71,28 +72,28 @@ def _other_row(result: Result) -> dict:
     }
 
 
-def _granted(result: Result) -> Decimal:
+def granted_amount(result: Result) -> Decimal:
     """What the municipality gets: the allocated amount once the appropriation was shared out."""
     if result.allocated_nok is not None:
         return result.allocated_nok
     return result.recommended_total_nok or Decimal("0")
 
 
-def _year(result: Result) -> str:
+def year_phrase(result: Result) -> str:
     return f" for {result.grant_year}" if result.grant_year else ""
 
 
 def _decision_text(result: Result, name: str, granted: Decimal) -> str:
     requested = kroner(result.requested_total_nok)
     if result.status == "approve":
-        return f"Helsedirektoratet innvilger {name} tilskudd på {kroner(granted)}{_year(result)}, i samsvar med søknaden."
+        return f"Helsedirektoratet innvilger {name} tilskudd på {kroner(granted)}{year_phrase(result)}, i samsvar med søknaden."
     if result.status == "partial":
         return (
-            f"Helsedirektoratet innvilger {name} tilskudd på {kroner(granted)}{_year(result)}. "
+            f"Helsedirektoratet innvilger {name} tilskudd på {kroner(granted)}{year_phrase(result)}. "
             f"Dere søkte om {requested}. Søknaden er delvis innvilget; begrunnelsen står nedenfor."
         )
     return (
-        f"Helsedirektoratet har behandlet søknaden fra {name} om tilskudd på {requested}{_year(result)}. "
+        f"Helsedirektoratet har behandlet søknaden fra {name} om tilskudd på {requested}{year_phrase(result)}. "
         f"Søknaden er avslått; begrunnelsen står nedenfor."
     )
 
@@ -103,7 +104,7 @@ def _amount_notes(result: Result, granted: Decimal) -> list[str]:
     recommended = result.recommended_total_nok
     if result.allocated_nok is not None and recommended is not None and result.allocated_nok != recommended:
         notes.append(
-            f"Søknadene om tilskudd{_year(result)} er til sammen større enn bevilgningen. "
+            f"Søknadene om tilskudd{year_phrase(result)} er til sammen større enn bevilgningen. "
             f"Tilskuddet er derfor avkortet fra {kroner(recommended)} til {kroner(result.allocated_nok)}."
         )
     if result.status != "reject" and result.payout_nok is not None and result.payout_nok != granted:

@@ -8,6 +8,8 @@ from checks.models import Finding
 from pipeline.result import Result
 
 SEVERITY_ORDER = ("review", "reject", "reduce", "warning", "info")
+CORRECTION_STATES = {"applied": "Ja", "outdated": "Nei: utdatert", "invalid": "Nei: feil",
+                     "replaced": "Nei: erstattet", "unused": "Nei: ikke lenger aktuell"}
 
 
 def render_summary(result: Result) -> str:
@@ -24,6 +26,8 @@ def summary_context(result: Result) -> dict:
         "other": other_amounts(result),
         "other_label": OTHER_LABEL,
         "next_step": next_step,
+        "correction_states": CORRECTION_STATES,
+        "corrected_doctors": {c.hpr_number for c in result.corrections if c.state == "applied" and c.hpr_number},
         "doctor_names": {d.hpr_number: d.name for d in result.doctors if d.hpr_number},
         "unread_because": {f.evidence.file: f.message for f in result.findings
                            if f.rule in ("doc.unreadable", "doc.no-text-layer") and f.evidence},

@@ -16,7 +16,7 @@ from samples.generator.registers import load
 from samples.generator.leftovers import leftovers
 from samples.generator.variation import chance, file_name, set_wide, wide
 
-# Every grant year with rules (RULES.md section 2), the two regimes' latest first.
+# Every grant year with rules (docs/rules.md §2), the two regimes' latest first.
 YEARS = (2020, 2024, 2019, 2023, 2021)
 # Share of agreements drawn as legible scans or phone photos (read by OCR), besides the faint scans
 # of the "scanned-agreement" scenario: small by default, so a demo inbox stays quick to read.
@@ -112,7 +112,7 @@ def generate(out: Path, count: int, seed: int, wide: bool = True, scans: float =
     """Writes `count` submissions into `out`; returns their ids.
 
     `wide` (the default) draws from the widest variation real files show; narrow keeps to
-    the examples DOCUMENTS.md names. `scans` and `scan_dpi` as for `plans`."""
+    the examples docs/documents.md names. `scans` and `scan_dpi` as for `plans`."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     ids = []

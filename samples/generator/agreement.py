@@ -198,7 +198,9 @@ def _writer(rng: random.Random, sub: Submission) -> tuple[Writer, str]:
         return CanvasPdfBuilder(Quirks.draw(rng), running_header=header), "pdf"
     if as_pdf:
         return PdfBuilder(embedded_font=rng.random() < 0.25), "pdf"
-    return DocxBuilder(), "docx"
+    docx = DocxBuilder()
+    docx.typed_columns = v.wide() and rng.random() < 0.4
+    return docx, "docx"
 
 
 def render(rng: random.Random, sub: Submission, d: Doctor) -> tuple[bytes, str, dict | None]:

@@ -1,4 +1,4 @@
-"""Budgets and claims laid out other than one table row per doctor (DOCUMENTS.md: "Some offices
+"""Budgets and claims laid out other than one table row per doctor (docs/documents.md: "Some offices
 split the budget or claim over one sheet per doctor; some lay it out turned").
 
 - Regime A, one sheet per doctor: who the doctor is, then each cost line and the sums down a

@@ -1,7 +1,7 @@
 """The one budget (regime A) or claim (regime B) spreadsheet, as a table of one row per doctor
 (A) or doctor-month (B); other layouts are in budget_split.py, the cell modes in sheet_writer.py.
 
-Layout varies per DOCUMENTS.md: title rows, merged title, blank rows, header
+Layout varies per docs/documents.md: title rows, merged title, blank rows, header
 not in row 1, columns in another order, extra and hidden columns, a total row.
 """
 from __future__ import annotations

@@ -47,6 +47,7 @@ class DocxBuilder:
         self.tracked_values = False  # values typed with change tracking on
         self.content_controls = False  # values in content controls, as in the directorate's templates
         self.leaders = ""  # a fill-in line or dot leaders between label and value ("Navn ______ Kari")
+        self.typed_columns = False  # two pairs a line typed apart with spaces, not in a table
 
     def title(self, text: str) -> None:
         self.doc.add_heading(text, level=1)
@@ -93,10 +94,15 @@ class DocxBuilder:
 
     def fields(self, pairs: list[tuple[str, str]], as_table: bool, layout: str = "") -> None:
         """Label and value: in two table cells (the label without its colon), on one line,
-        two pairs a row, labels above values, or a field table nested in an outer table."""
+        two pairs a row (in a table, or typed apart with spaces), labels above values, or a field table
+        nested in an outer table."""
         layout = layout or ("table" if as_table else "lines")
         if layout == "table":
             self.table([[k.rstrip(": "), v] for k, v in pairs])
+        elif layout == "two-column" and self.typed_columns:
+            for i in range(0, len(pairs), 2):
+                typed = [f"{k} {v}" for k, v in pairs[i:i + 2]]
+                self.doc.add_paragraph(typed[0].ljust(44) + "   " + typed[1] if len(typed) == 2 else typed[0])
         elif layout == "two-column":
             rows = [[*pairs[i], *(pairs[i + 1] if i + 1 < len(pairs) else ("", ""))] for i in range(0, len(pairs), 2)]
             self.table([[k.rstrip(": "), v, k2.rstrip(": "), v2] for k, v, k2, v2 in rows])

@@ -1,4 +1,4 @@
-"""skjema.json exactly as CONTRACT.md section 1 shows it."""
+"""skjema.json exactly as docs/contract.md §1 shows it."""
 from __future__ import annotations
 
 import json

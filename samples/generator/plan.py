@@ -100,7 +100,7 @@ class Submission:
 
     @property
     def expected_payout(self) -> Decimal | None:
-        """RULES.md 3: regime A deducts unused funds from the payout, not from the recommendation."""
+        """docs/rules.md §3: regime A deducts unused funds from the payout, not from the recommendation."""
         if self.expected_recommended_total is None:
             return None
         return max(Decimal(0), self.expected_recommended_total - self.unused_funds)

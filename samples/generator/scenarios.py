@@ -1,6 +1,6 @@
 """Scenario plans: a target outcome, and doctors, dates and amounts that lead to it.
 
-Parameters mirror RULES.md for every grant year: 2019, 2020 and 2021 (regime A),
+Parameters mirror docs/rules.md for every grant year: 2019, 2020 and 2021 (regime A),
 2023 and 2024 (regime B). The generator is a test instrument, so it states its own
 copy of the few numbers it needs to aim at an outcome; the pipeline's parameter
 files stay the authority.
@@ -25,7 +25,7 @@ DISTRICT_PER_YEAR = Decimal(200000)
 
 @dataclass(frozen=True)
 class GrantYear:
-    """What a scenario needs to know of a year's rules (RULES.md section 2)."""
+    """What a scenario needs to know of a year's rules (docs/rules.md §2)."""
 
     deadline: date
     positions: tuple[str, ...]  # eligible positions
@@ -399,7 +399,7 @@ def _facilitation(rng: random.Random, sub: Submission, variant: str) -> None:
 
 
 def _in_effect(d: Doctor, rules: GrantYear) -> date:
-    """When the agreement took effect (RULES.md 3): at signing, at a later stated start, or, where
+    """When the agreement took effect (docs/rules.md §3): at signing, at a later stated start, or, where
     the year allows backdating, at an earlier stated start no earlier than the floor."""
     signing = max(x for x in (d.signed_municipality, d.signed_doctor) if x)
     stated = d.effective_from
@@ -412,7 +412,7 @@ def _in_effect(d: Doctor, rules: GrantYear) -> date:
 
 
 def _eligible_claims(sub: Submission, d: Doctor) -> list[Claim]:
-    """Claims in months covered more than 21 days (RULES.md 3), for the expected amount."""
+    """Claims in months covered more than 21 days (docs/rules.md §3), for the expected amount."""
     rules = YEARS[sub.grant_year]
     start = max(d.employment_start, _in_effect(d, rules))
     out = []

@@ -1,6 +1,6 @@
 """Every way a sample may phrase a label, a number, a date or a file name.
 
-One place, so that the variety the extractors must survive (DOCUMENTS.md,
+One place, so that the variety the extractors must survive (docs/documents.md,
 "What real files do") is visible and every choice is driven by the seed.
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 NBSP, THIN = "\u00a0", "\u2009"
 
 # The knob: at its widest (the default) every choice below draws from the
-# full range of what real files do; narrow keeps to the DOCUMENTS.md examples.
+# full range of what real files do; narrow keeps to the docs/documents.md examples.
 _WIDTH = {"wide": True}
 
 
@@ -68,14 +68,14 @@ LABELS: dict[str, tuple[str, ...]] = {
                              "Dato for start av spesialiseringen"),
 }
 
-# Spellings met in real files beyond the DOCUMENTS.md examples (wide only).
+# Spellings met in real files beyond the docs/documents.md examples (wide only).
 WIDE_LABELS: dict[str, tuple[str, ...]] = {
-    "doctor_name": ("Lege", "Fullt navn", "Legens fulle navn", "Navn på ALIS"),
+    "doctor_name": ("Lege", "Fullt navn", "Legens fulle navn", "Navn på ALIS", "Navn lege"),
     "hpr_number": ("HPR", "Helsepersonellnr.", "HPR-nr", "HPR nummer"),
     "employment_start": ("Tiltredelsesdato", "Tiltrådte", "Dato for tiltredelse", "Ansettelsesdato"),
-    "employment_end": ("Opphører", "Sluttdato for vikariatet", "Til dato"),
+    "employment_end": ("Opphører", "Sluttdato for vikariatet", "Til dato", "Slutt", "Utløpsdato"),
     "effective_from": ("Gjelder fra", "Avtalen gjelder f.o.m.", "Avtalens startdato"),
-    "position": ("Tilknytningsform", "Ansettelsesform"),
+    "position": ("Tilknytningsform", "Ansettelsesform", "Avtaletype", "Type avtale"),
     "position_percent": ("Stillingsstørrelse", "Andel stilling"),
     "municipality_name": ("Kommunenavn", "Arbeidsgiver"),
     "org_number": ("Orgnr", "Org. nr"),

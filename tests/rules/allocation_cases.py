@@ -1,4 +1,4 @@
-"""The allocation cases in allocation*.yaml (RULES.md §5), run as pytest items.
+"""The allocation cases in allocation*.yaml (docs/rules.md §5), run as pytest items.
 
 A case names a grant year and lists the granted applications as a caseworker
 sees them after the batch:
@@ -9,9 +9,12 @@ sees them after the batch:
 
 and under `output`:
 
-  allocated          {id: NOK} what each application gets
-  schemes            {scheme: {recommended, allocated, cut}} per appropriation
+  allocated          {id: NOK} what each application gets: every application of the case, exactly
+  schemes            {scheme: {recommended, allocated, cut}} every appropriation the case draws on, all three
   parameters         {scheme: NOK} the year's own appropriations (checked before any override)
+
+A key the harness does not know, at any level, fails the case, and so does an
+application or a scheme whose outcome the case leaves unstated.
 """
 from __future__ import annotations
 
@@ -23,9 +26,10 @@ import pytest
 from checks.allocation import allocate, claims_for
 from checks.findings import finding
 from checks.parameters import Parameter, YearParameters, load_parameters
+from tests.rules.strict_keys import SCHEME_KEYS, CaseFailure, allocation_case_errors, refuse
 
 
-class AllocationCaseFailure(AssertionError):
+class AllocationCaseFailure(CaseFailure):
     pass
 
 
@@ -49,12 +53,29 @@ def _claims(application: dict[str, Any], params: YearParameters):
     return claims_for(str(application["id"]), total, doctors, findings, params)
 
 
+def unstated(case: dict[str, Any], allocation) -> list[str]:
+    """Every application's amount and every drawn-on scheme's three outcomes must be stated: exact, not a sample."""
+    expected = case.get("output", {})
+    stated = {str(sid) for sid in expected.get("allocated", {})}
+    errors = [f"application {a['id']}: what it is allocated is not stated"
+              for a in case.get("applications", []) if str(a["id"]) not in stated]
+    schemes = expected.get("schemes", {})
+    for outcome in allocation.schemes:
+        if outcome.recommended == 0 and outcome.scheme not in schemes:
+            continue  # an appropriation nobody drew on
+        missing = SCHEME_KEYS - set(schemes.get(outcome.scheme, {}))
+        if missing:
+            errors.append(f"scheme {outcome.scheme}: {', '.join(sorted(missing))} not stated")
+    return errors
+
+
 class AllocationItem(pytest.Item):
     def __init__(self, *, case: dict[str, Any], **kwargs):
         super().__init__(**kwargs)
         self.case = case
 
     def runtest(self) -> None:
+        refuse(allocation_case_errors(self.case), AllocationCaseFailure)
         expected = self.case["output"]
         own = load_parameters(self.case["year"])
         errors = [f"appropriation {scheme}: expected {value}, got {own.appropriations.value.get(scheme)}"
@@ -63,6 +84,7 @@ class AllocationItem(pytest.Item):
         params = _with_appropriations(own, self.case.get("appropriations"))
         claims = [c for a in self.case.get("applications", []) for c in _claims(a, params)]
         allocation = allocate(claims, params.appropriations.value)
+        errors += unstated(self.case, allocation)
         for sid, value in expected.get("allocated", {}).items():
             got = allocation.for_submission(str(sid))
             if got != _nok(value):

@@ -29,6 +29,17 @@ from extractors.models import (
     TrainingPlanRecord,
 )
 
+# Every key a case may give, at each level: the harness refuses any other (tests/rules/strict_keys.py).
+CASE_KEYS = {"name", "year", "doctors", "form", "registers", "facilitation", "budgets", "attachments", "arithmetic",
+             "summary", "output"}
+AS_READ = {"found_by", "graded_low", "unreadable"}  # how values were read (_as_read), on a doctor, a claim, a row
+DOCTOR_KEYS = {"name", "hpr", "position", "employment_start", "employment_end", "signed_municipality",
+               "signed_doctor", "effective_from", "via_agency", "template", "agreement", "training_plan", "claims",
+               "district_supplement", "total_cost", "requested", "budget_position", "budget_row",
+               "second_agreement"} | AS_READ
+CLAIM_KEYS = {"month", "absence_hours", "absence_rate", "supervision_hours", "supervision_rate", "learning_costs"}
+REGISTER_KEYS = {"kommuner", "utdanningsvirksomheter", "alis_vest_nord", "rekrutteringstilskudd", "grant_history"}
+
 VARDO = {"kommunenummer": "5634", "name": "Vardø kommune", "org_number": "964830533", "sentraliseringsklasse": 6}
 BAERUM = {"kommunenummer": "3201", "name": "Bærum kommune", "org_number": "935478715", "sentraliseringsklasse": 2}
 BUDGET_FILE = "budsjett.xlsx"

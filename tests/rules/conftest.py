@@ -11,6 +11,10 @@ must conclude under `output`:
   requested_total_nok, recommended_total_nok, payout_nok   (null for none)
   doctors                 {hpr: {recommended_nok, requested_nok, eligible_months, rejected}}
   parameters              {name: value} of the year's parameters (derived rates included)
+
+A key the harness does not know, at any level (the case, a doctor, a claim, the
+output, a doctor of the output), fails the case: a misspelt `finding:` would
+otherwise make a case that cannot fail.
 """
 from __future__ import annotations
 
@@ -26,10 +30,7 @@ from checks.models import Decision
 from checks.parameters import load_parameters
 from tests.rules.allocation_cases import AllocationItem
 from tests.rules.builder import build_facts, default_registers
-
-
-class CaseFailure(AssertionError):
-    pass
+from tests.rules.strict_keys import CaseFailure, refuse, rule_case_errors
 
 
 def pytest_collect_file(parent, file_path):
@@ -62,6 +63,7 @@ class YamlItem(pytest.Item):
         self.case = case
 
     def runtest(self) -> None:
+        refuse(rule_case_errors(self.case))
         params = load_parameters(self.case["year"])
         expected = self.case.get("output", {})
         errors = self._check_parameters(params, expected.get("parameters", {}))
@@ -88,7 +90,7 @@ class YamlItem(pytest.Item):
 
     @staticmethod
     def _check_regimes(decision: Decision, regime: str) -> list[str]:
-        """RULES.md §4's regime column holds for every finding of every case."""
+        """docs/rules.md §4's regime column holds for every finding of every case."""
         table = rule_table()
         return [f"{f.rule} is not a regime {regime} rule" for f in decision.findings
                 if regime not in table[f.rule].regimes]
