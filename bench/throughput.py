@@ -108,21 +108,19 @@ def _descendants(pid: int) -> list[int]:
 
 
 def _rss(pid: int, key: str) -> float:
-    try:
-        with open(f"/proc/{pid}/status", "rb") as fh:
-            for line in fh:
-                if line.startswith(key.encode() + b":"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
+    return _kilobytes(f"/proc/{pid}/status", key)
 
 
 def _pss(pid: int) -> float:
+    return _kilobytes(f"/proc/{pid}/smaps_rollup", "Pss")
+
+
+def _kilobytes(path: str, key: str) -> float:
+    """The `key:` line of a /proc file (kB there) in MB; 0 when the process is gone."""
     try:
-        with open(f"/proc/{pid}/smaps_rollup", "rb") as fh:
+        with open(path, "rb") as fh:
             for line in fh:
-                if line.startswith(b"Pss:"):
+                if line.startswith(key.encode() + b":"):
                     return int(line.split()[1]) / 1024
     except OSError:
         pass

@@ -90,13 +90,18 @@ class TemporaryServer:
         raise RuntimeError(f"the temporary Prefect server did not answer within {self.startup_seconds:g} s")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process, grace_seconds=5)
+
+
+def stop_process(process: subprocess.Popen, grace_seconds: float) -> None:
+    """Asks the process to end, and kills it when it has not within the grace."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(grace_seconds)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 PORT_TAKEN = 3  # what uvicorn exits with when its port is taken
