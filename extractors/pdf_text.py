@@ -1,17 +1,31 @@
-"""A PDF's text layer as lines of cells, page by page (pdfplumber).
+"""A PDF's text layer as lines of cells, page by page.
 
 Words on one baseline form a line; a gap wider than about one character
 height, or a ruling line between two words, starts a new cell, so both ruled
 tables and label/value columns become cells without knowing the layout. A
 ruling line across also ends a table row: what stands under it is a new row,
 not the wrapped text of the cell above.
+
+Laying a page out with pdfminer (pdfplumber) costs about 110 ms; pdfium
+gives the same characters and drawn lines in a few. So a page is read from
+pdfium, its characters boxed as pdfminer boxes them and made into words by
+pdfplumber's own word grouping, its ruling lines and boxes taken from its
+paths as pdfminer classifies them; pdfplumber lays out only a page pdfium
+cannot give as pdfminer would (stored turned, a character not upright, drawings
+inside a form object) and a page holding more than a page of text can (so a
+hostile one still meets the time limit as before).
 """
 from __future__ import annotations
 
+import ctypes
 from collections.abc import Sequence
 from pathlib import Path
 
 import pdfplumber
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from pdfminer.fontmetrics import FONT_METRICS
+from pdfplumber.utils.text import WordExtractor
 
 from extractors.fields import Line
 
@@ -20,19 +34,144 @@ _ALIGN = 2.0  # points two cells' starts may differ and still stand in one colum
 Rule = tuple[float, float, float]  # a ruling line: where it stands (x or y) and from where to where
 
 
+_WORDS = {"x_tolerance": 1.5, "y_tolerance": 2, "keep_blank_chars": False, "use_text_flow": False}
+_PAGE_OBJECTS = 20_000  # characters or drawings; more than any page of text holds
+_HYPHEN_MARK = 2  # pdfium's stand-in for a hyphen that ends a line; pdfminer keeps the hyphen
+_SEGMENTS = {pdfium_c.FPDF_SEGMENT_MOVETO: "m", pdfium_c.FPDF_SEGMENT_LINETO: "l"}  # anything else is a curve
+
+
 def pdf_lines(path: Path, first: int = 1, last: int | None = None) -> tuple[list[Line], int]:
     """The lines of pages `first` to `last` (1-based, inclusive; None: to the end) and the page count;
     raises what pdfplumber raises. Pages outside the range are never laid out."""
     lines: list[Line] = []
     with pdfplumber.open(path) as pdf:
-        pages = len(pdf.pages)
-        for number in range(first, min(last or pages, pages) + 1):
-            page = pdf.pages[number - 1]
-            words = page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False, use_text_flow=False)
-            upright, across = _rules(page)
-            lines.extend(group_words(words, f"s. {number}", upright, across))
-            page.close()
+        document = pdfium.PdfDocument(str(path))
+        try:
+            pages = len(pdf.pages)
+            for number in range(first, min(last or pages, pages) + 1):
+                found = _from_pdfium(document[number - 1])
+                if found is None:
+                    page = pdf.pages[number - 1]
+                    found = (page.extract_words(**_WORDS), *_rules(page))
+                    page.close()
+                lines.extend(group_words(found[0], f"s. {number}", found[1], found[2]))
+        finally:
+            document.close()
     return lines, pages
+
+
+def _from_pdfium(page) -> tuple[list[dict], list[Rule], list[Rule]] | None:
+    """The page's words and ruling lines from pdfium; None when pdfplumber must lay it out."""
+    if page.get_rotation():
+        return None
+    height = page.get_height()
+    paths = []
+    for count, found in enumerate(page.get_objects(max_depth=1)):
+        if found.type == pdfium_c.FPDF_PAGEOBJ_FORM or count > _PAGE_OBJECTS:
+            return None
+        if found.type == pdfium_c.FPDF_PAGEOBJ_PATH:
+            paths.append(found.raw)
+    text = page.get_textpage()
+    try:
+        chars = _chars(text.raw, height)
+    finally:
+        text.close()
+    if chars is None:
+        return None
+    return WordExtractor(**_WORDS).extract_words(chars), *_path_rules(paths, height)
+
+
+def _chars(text, height: float) -> list[dict] | None:
+    """Characters boxed as pdfminer boxes them (from the origin, the advance and the font's descent, one
+    font size high); None when one is not upright or the page holds too many."""
+    count = pdfium_c.FPDFText_CountChars(text)
+    if count > _PAGE_OBJECTS:
+        return None
+    box, x, y = pdfium_c.FS_RECTF(), ctypes.c_double(), ctypes.c_double()
+    descents: dict[int, float] = {}
+    chars = []
+    for index in range(count):
+        if pdfium_c.FPDFText_IsGenerated(text, index):
+            continue
+        if pdfium_c.FPDFText_GetCharAngle(text, index) != 0:
+            return None
+        size = pdfium_c.FPDFText_GetFontSize(text, index)
+        pdfium_c.FPDFText_GetLooseCharBox(text, index, box)
+        pdfium_c.FPDFText_GetCharOrigin(text, index, x, y)
+        bottom = y.value + size * _descent(text, index, descents)
+        code = pdfium_c.FPDFText_GetUnicode(text, index)
+        chars.append({"text": "-" if code == _HYPHEN_MARK else chr(code), "x0": box.left, "x1": box.right,
+                      "top": height - bottom - size, "bottom": height - bottom, "doctop": height - bottom - size,
+                      "upright": True, "size": size})
+    return chars
+
+
+def _descent(text, index: int, known: dict[int, float]) -> float:
+    """The font's descent per point of size, as pdfminer takes it: the standard fonts' metrics when the
+    font is not embedded, else the font's own."""
+    handle = pdfium_c.FPDFTextObj_GetFont(pdfium_c.FPDFText_GetTextObject(text, index))
+    key = ctypes.cast(handle, ctypes.c_void_p).value or 0
+    if key not in known:
+        name = ctypes.create_string_buffer(128)
+        pdfium_c.FPDFFont_GetBaseFontName(handle, name, len(name))
+        standard = FONT_METRICS.get(name.value.decode("latin-1"))
+        if standard is not None and not pdfium_c.FPDFFont_GetIsEmbedded(handle):
+            known[key] = standard[0]["Descent"] / 1000
+        else:
+            descent = ctypes.c_float()
+            pdfium_c.FPDFFont_GetDescent(handle, ctypes.c_float(1000.0), ctypes.byref(descent))
+            known[key] = descent.value / 1000
+    return known[key]
+
+
+def _path_rules(paths: list, height: float) -> tuple[list[Rule], list[Rule]]:
+    """Table lines from the page's paths, each subpath taken as pdfminer takes it: a single segment is a
+    line, four sides closed and square to the page a box, anything else a curve no table is drawn with."""
+    upright: list[Rule] = []
+    across: list[Rule] = []
+    for path in paths:
+        for points in _subpaths(path):
+            shape = "".join(op for op, _ in points)
+            xy = [at if op != "h" else points[0][1] for op, at in points]
+            if len(shape) > 3 and shape.endswith("lh") and xy[-2] == xy[0]:
+                shape, xy = shape[:-2] + "h", xy[:-1]
+            if shape in ("ml", "mlh"):
+                (x0, y0), (x1, y1) = xy[0], xy[1]
+                left, right, top, bottom = min(x0, x1), max(x0, x1), height - max(y0, y1), height - min(y0, y1)
+                if abs(left - right) < 1:
+                    upright.append((left, top, bottom))
+                if abs(top - bottom) < 1:
+                    across.append((top, left, right))
+            elif shape in ("mlllh", "mllll") and _square(xy):
+                (x0, y0), _, (x2, y2), _, _ = xy
+                left, right, top, bottom = min(x0, x2), max(x0, x2), height - max(y0, y2), height - min(y0, y2)
+                upright += [(left, top, bottom), (right, top, bottom)]
+                across += [(top, left, right), (bottom, left, right)]
+    return upright, across
+
+
+def _subpaths(path) -> list[list[tuple[str, tuple[float, float] | None]]]:
+    """The path's segments in page space, split where a new subpath starts; a closing is an "h"."""
+    matrix, x, y = pdfium_c.FS_MATRIX(), ctypes.c_float(), ctypes.c_float()
+    pdfium_c.FPDFPageObj_GetMatrix(path, matrix)
+    found: list[list] = []
+    for index in range(pdfium_c.FPDFPath_CountSegments(path)):
+        segment = pdfium_c.FPDFPath_GetPathSegment(path, index)
+        pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
+        op = _SEGMENTS.get(pdfium_c.FPDFPathSegment_GetType(segment), "c")
+        at = (matrix.a * x.value + matrix.c * y.value + matrix.e, matrix.b * x.value + matrix.d * y.value + matrix.f)
+        if op == "m" or not found:
+            found.append([])
+        found[-1].append((op, at))
+        if pdfium_c.FPDFPathSegment_GetClose(segment):
+            found[-1].append(("h", None))
+    return found
+
+
+def _square(xy: list[tuple[float, float]]) -> bool:
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3), end = xy
+    return end == xy[0] and ((x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0)
+                             or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0))
 
 
 def _rules(page) -> tuple[list[Rule], list[Rule]]:

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from checks.parameters import UnknownYear, load_parameters
 from pipeline.outputs import write_atomic
-from pipeline.render.batch_summary import render_batch_html, render_batch_xlsx
 from pipeline.result import Batch, BatchEntry, Result
 
 
@@ -47,6 +46,9 @@ def appropriations(results: list[Result]) -> dict[int, Decimal]:
 
 
 def write_batch(out: Path, batch: Batch) -> None:
+    """batch.json and the overview; rendering is loaded only by the process that writes them."""
+    from pipeline.render.batch_summary import render_batch_html, render_batch_xlsx
+
     results = load_results(out, batch.submissions)
     appropriation = appropriations(results)
     made = datetime.fromisoformat(batch.finished_at)

@@ -10,9 +10,9 @@ from __future__ import annotations
 import atexit
 import os
 import sys
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import typer
 from rich.console import Console
@@ -96,33 +96,64 @@ def _holding(out: Path, command: str, wait: bool) -> Iterator[None]:
         _fail(str(exc))
 
 
-def _start_prefect() -> None:
-    """Prefect's settings, our work folder and the parsing children's server, before the flow starts.
+def _start_prefect() -> Callable[[], AbstractContextManager]:
+    """Prefect's settings, our work folder and the parsing children's server, before the flow starts;
+    returns what waits for the Prefect server to be ready, as the settings the flow runs under.
 
     The children's server preloads the parsers (pipeline/warmup.py) while this
     process imports Prefect, on the other core. A command with PREFECT_API_URL
     set talks to that server and starts none; one that does not answer stops
-    the command.
+    the command. Without it the temporary server starts now, beside the rest.
     """
     import multiprocessing.forkserver
 
     import pipeline.isolation  # noqa: F401 - sets what the children's server preloads
     from pipeline import server, workfolder
 
-    try:
-        workfolder.activate()
-    except workfolder.UnsafeWorkFolder as exc:
-        _fail(str(exc))
-    multiprocessing.forkserver.ensure_running()
     apply_prefect_defaults()
     url = server.api_url()
     if url and not server.responds(url):
         _fail(f"Prefect-serveren på {url} (PREFECT_API_URL) svarer ikke; start den, eller fjern PREFECT_API_URL "
               "for å kjøre med en midlertidig server")
+    temporary = None if url else server.TemporaryServer(float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]))
+    try:
+        workfolder.activate()
+    except workfolder.UnsafeWorkFolder as exc:
+        _fail(str(exc))
+    multiprocessing.forkserver.ensure_running()
     from prefect.logging.configuration import ensure_logging_setup
 
     ensure_logging_setup()
     silence_libraries()  # again, now that Prefect's handlers print
+
+    def ready() -> AbstractContextManager:
+        from prefect.settings import PREFECT_API_URL, temporary_settings
+
+        if temporary is None:
+            return nullcontext()
+        try:
+            return temporary_settings({PREFECT_API_URL: temporary.ready()})
+        except RuntimeError as exc:
+            _fail(f"den midlertidige Prefect-serveren startet ikke: {exc}")
+
+    return ready
+
+
+def _batch_flow(workers: int, dask: str | None):
+    """The batch flow with its chunk tasks on `workers` threads here, or on a dask cluster."""
+    from prefect.task_runners import ThreadPoolTaskRunner
+
+    from pipeline.flows import batch_flow
+
+    if dask is None:
+        return batch_flow.with_options(task_runner=ThreadPoolTaskRunner(max_workers=workers))
+    from pipeline import distributed
+
+    try:
+        distributed.check_cluster(dask)
+    except distributed.ClusterProblem as exc:
+        _fail(str(exc))
+    return batch_flow.with_options(task_runner=distributed.task_runner(dask))
 
 
 def _exit_now() -> None:
@@ -135,8 +166,22 @@ def _exit_now() -> None:
     """
     sys.stdout.flush()
     sys.stderr.flush()
+    _drain_prefect()
     atexit._run_exitfuncs()
     os._exit(0)
+
+
+def _drain_prefect() -> None:
+    """Sends the flow run's last log lines and events while a temporary server still runs: its exit
+    handler stops it before Prefect's own drain them, which then retried for 5 s against nothing."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    for worker in (APILogWorker, EventsWorker):
+        try:
+            worker.drain_all(timeout=5)
+        except Exception:  # noqa: BLE001 - what is left unsent is Prefect's loss, not the run's
+            pass
 
 
 def _without_heartbeat():
@@ -157,6 +202,9 @@ def batch(
     workers: int = WorkersOpt,
     wait: bool = WaitOpt,
     fresh: bool = typer.Option(False, "--fresh", help="Avgjør alle søknadene på nytt, uten tidligere avgjørelser."),
+    dask: str = typer.Option(None, "--dask", metavar="ADRESSE",
+                             help="Kjør delene av kjøringen på denne dask.distributed-klyngen (tcp://VERT:8786) "
+                                  "i stedet for --workers tråder her."),
     shared: bool = SharedOpt,
 ) -> None:
     """Nattens kjøring: hver søknad i INNBOKS får et resultat."""
@@ -164,13 +212,11 @@ def batch(
     _inbox_or_fail(inbox)
     _prepare(out, registers)
     with _holding(out, "batch", wait):
-        _start_prefect()
-        from prefect.task_runners import ThreadPoolTaskRunner
-
-        from pipeline.flows import batch_flow
-
-        flow = batch_flow.with_options(task_runner=ThreadPoolTaskRunner(max_workers=workers))
-        result = flow(inbox=inbox, out=out, registers_dir=registers, workers=workers, fresh=fresh)
+        server_ready = _start_prefect()
+        flow = _batch_flow(workers, dask)
+        with server_ready():
+            result = flow(inbox=inbox.resolve(), out=out.resolve(), registers_dir=registers.resolve(),
+                          workers=workers, fresh=fresh)
     from pipeline.report import batch_report
 
     out_console.print(batch_report(result.submissions, out))
@@ -196,10 +242,10 @@ def run(
         _fail(str(exc))
     _prepare(out, registers)
     with _holding(out, "run", wait):
-        _start_prefect()
+        server_ready = _start_prefect()
         from pipeline.flows import run_flow
 
-        with _without_heartbeat():
+        with server_ready(), _without_heartbeat():
             row = run_flow(submission_id=found.sid, inbox=submission.parent, out=out, registers_dir=registers)
     from pipeline.report import run_report
 

@@ -1,104 +1,104 @@
 """Prefect flows: the nightly batch and the single re-run, thin around plain functions.
 
 Tasks are coarse (a chunk of submissions each) because every Prefect task run
-costs tens of milliseconds of server work (PERFORMANCE.md); parsing happens in
-child processes the pipeline controls (pipeline/isolation.py). A batch runs in
-two passes, deciding every chunk and then writing every chunk, so that the
-batch-level rules (pipeline/batch_rules.py) see every decision before any
-output is final. Each decision is kept in the ledger (pipeline/ledger.py) as
-it is made, so a batch killed halfway decides again only what it had not
-decided; every run first takes OUT for itself (pipeline/runs.py).
+costs tens of milliseconds of server work (PERFORMANCE.md). A task hands its
+submissions one by one to a long-lived child process (pipeline/isolation.py)
+that reads, decides, keeps the decision in the ledger (pipeline/ledger.py) and
+writes the outputs (pipeline/batch_jobs.py); the task keeps only a small
+record of each. After the last decision the flow applies the batch-level rules
+(pipeline/batch_rules.py) to those records, has the few submissions they
+change written again, then the overview. A batch killed halfway decides again
+only what it had not decided; every run first takes OUT for itself
+(pipeline/runs.py). With a dask task runner (`alis batch --dask`) the chunk
+tasks run on the cluster's workers, each with children of its own.
 """
 from __future__ import annotations
 
+import contextvars
 import logging
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import TypeVar
+from typing import Callable, Iterator, TypeVar
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import (create_markdown_artifact, create_progress_artifact, create_table_artifact,
                                update_progress_artifact)
 from prefect.cache_policies import NONE
-from prefect.futures import PrefectFuture
+from prefect.context import FlowRunContext
+from prefect.futures import as_completed
+from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
-from checks.registers import Registers, load_registers
-from pipeline.batch import merge_entry, now_iso, write_batch, written_results
-from pipeline.batch_rules import against_written, with_batch_rules
+from checks.registers import load_registers
+from pipeline.batch import now_iso
+from pipeline.batch_jobs import Decided, Setup, decided_in, rewrite, run_one, write_overview
+from pipeline.batch_rules import double_claims
 from pipeline.inbox import Submission, find_submission, submissions
+from pipeline import workfolder
+from pipeline.isolation import JobFailed, LimitBroken, pool, run_marking
 from pipeline.ledger import Ledger
-from pipeline.process import decide_submission, error_result, write_application
 from pipeline.progress import Progress
-from pipeline.render.format import kroner, status_label
-from pipeline.result import Batch, BatchEntry, Result
+from pipeline.result import Batch, BatchEntry
 from pipeline.runs import started
 
 CHUNKS_PER_WORKER = 4
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class Deciding:
-    """What every decide task shares: the registers, the ledger, and the progress to report to."""
-
-    registers: Registers
-    ledger: Ledger
-    progress: Progress
-    reuse: bool = True
-
-    def decided(self, submission: Submission) -> Result:
-        result, reused = self.ledger.decided(
-            submission, lambda s: decide_submission(s, self.registers, out=self.ledger.out), self.reuse)
-        self.progress.advance(reused)
-        return result
-
-
 @task(cache_policy=NONE, task_run_name="decide-{index}")
-def decide_chunk(index: int, chunk: list[Submission], deciding: Deciding) -> list[Result]:
-    """Decide a chunk, each decision kept as it is made; nothing is written yet, batch-level rules come first."""
-    return [deciding.decided(submission) for submission in chunk]
+def decide_chunk(index: int, chunk: list[Submission], setup: Setup, progress: Progress | None = None) -> list[Decided]:
+    """Each submission decided, kept and written by one child of this process; small records back.
+
+    `progress` is advanced here when the task runs in the flow's process; a
+    task on a cluster is counted by the flow when it ends."""
+    workfolder.activate()  # on a cluster's worker: its children's files in a folder swept after a crash
+    decided = []
+    with pool(setup.limits).worker() as worker, publisher() as publish:
+        for submission in chunk:
+            one = decided_in(worker, setup, submission)
+            publish(one)
+            if progress is not None:
+                progress.advance(one.reused)
+            decided.append(one)
+    return decided
 
 
-@task(cache_policy=NONE, task_run_name="write-{index}")
-def write_chunk(index: int, results: list[Result], out: Path, today: date, progress: Progress) -> list[BatchEntry]:
-    rows = []
-    for result in results:
-        rows.append(write_application(result, out, today))
-        publish_application(result)
-        progress.advance()
-    return rows
+@contextmanager
+def publisher() -> Iterator[Callable[[Decided], None]]:
+    """Publishes each application's artifact from a thread of its own, in the task's Prefect context, so
+    the child starts the next submission while the server is told about the last; all sent on exit."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="artifacts") as sending:
+        yield lambda one: sending.submit(contextvars.copy_context().run, _published, one)
 
 
-def publish_application(result: Result) -> None:
+def _published(decided: Decided) -> None:
+    try:
+        publish_application(decided)
+    except Exception as exc:  # noqa: BLE001 - the UI's artifact is never worth a submission
+        logging.getLogger(__name__).warning("artifact for %s not created: %s", decided.row.submission_id,
+                                            type(exc).__name__)
+
+
+def publish_application(decided: Decided) -> None:
     """A markdown artifact per application, so the intake team can follow a night in the UI."""
+    from pipeline.render.format import kroner, status_label
+
+    row = decided.row
     lines = [
-        f"# {result.submission_id}: {status_label(result.status)}",
-        f"Anbefalt: {kroner(result.recommended_total_nok) if result.recommended_total_nok is not None else '–'}",
+        f"# {row.submission_id}: {status_label(row.status)}",
+        f"Anbefalt: {kroner(row.recommended_total_nok) if row.recommended_total_nok is not None else '–'}",
         "",
     ]
-    lines += [f"- `{f.rule}` ({f.severity})" for f in result.findings]
-    create_markdown_artifact(markdown="\n".join(lines), description=f"Søknad {result.submission_id}")
+    lines += [f"- `{rule}` ({severity})" for rule, severity in decided.findings]
+    create_markdown_artifact(markdown="\n".join(lines), description=f"Søknad {row.submission_id}")
 
 
 def chunked(items: list[T], parts: int) -> list[list[T]]:
     parts = max(1, min(parts, len(items)))
     return [items[i::parts] for i in range(parts)]
-
-
-def gathered(futures: list[PrefectFuture], chunks: list[list[T]], rescue: Callable[[T], object]) -> list:
-    """Every chunk's outputs in order; a chunk whose task crashed is done again here, item by item."""
-    found = []
-    for future, chunk in zip(futures, chunks):
-        future.wait()
-        if future.state.is_completed():
-            found.extend(future.result())
-        else:
-            found.extend(rescue(item) for item in chunk)
-    return found
 
 
 def progress(doing: str, total: int) -> Progress:
@@ -118,54 +118,84 @@ def progress(doing: str, total: int) -> Progress:
 @flow(name="alis-nightly-batch", flow_run_name="batch-{inbox.name}")
 def batch_flow(inbox: Path, out: Path, registers_dir: Path, workers: int = 2, wait: bool = True,
                fresh: bool = False) -> Batch:
-    """Decide every submission not already decided, apply the batch-level rules, then write every output."""
+    """Decide and write every submission not already decided, then apply the batch-level rules and write the overview."""
     logger = get_run_logger()
     with started(out, "batch", wait, logger):
-        registers = load_registers(registers_dir)
         started_at = now_iso()
         found = submissions(inbox)
-        today = date.today()
-        parts = workers * CHUNKS_PER_WORKER
+        setup = Setup(load_registers(registers_dir), Ledger(out, registers_dir), out, date.today(), reuse=not fresh)
         logger.info("%d submissions in the inbox", len(found))
-        deciding = Deciding(registers, Ledger(out, registers_dir), progress("Søknader avgjort", len(found)),
-                            reuse=not fresh)
-        chunks = chunked(found, parts)
-        futures = [decide_chunk.submit(i, chunk, quote(deciding)) for i, chunk in enumerate(chunks)]
-        results = with_batch_rules(gathered(futures, chunks, lambda s: _decide_again(s, deciding)))
-        deciding.progress.close()
-        logger.info("%d decided now, %d kept from an earlier run", len(found) - deciding.progress.reused,
-                    deciding.progress.reused)
-        writing = progress("Resultater skrevet", len(results))
-        chunks = chunked(results, parts)
-        futures = [write_chunk.submit(i, quote(chunk), out, today, quote(writing)) for i, chunk in enumerate(chunks)]
-        rows = gathered(futures, chunks, lambda result: _write_again(result, out, today))
-        writing.close()
+        deciding = progress("Søknader avgjort", len(found))
+        decided = _decide_all(found, setup, deciding, workers)
+        deciding.close()
+        logger.info("%d decided now, %d kept from an earlier run", len(found) - deciding.reused, deciding.reused)
+        rows = _with_batch_rules(decided, setup, logger)
         batch = Batch(inbox=str(inbox), started_at=started_at, finished_at=now_iso(),
                       submissions=sorted(rows, key=lambda r: r.submission_id))
-        write_batch(out, batch)
+        with pool(setup.limits).worker() as worker:
+            run_marking(worker, write_overview, batch, context=setup)
     create_table_artifact(key="batch-summary", table=[_artifact_row(r) for r in batch.submissions],
                           description=f"Nattlig kjøring {started_at}")
     return batch
 
 
-def _decide_again(submission: Submission, deciding: Deciding) -> Result:
-    """A submission of a crashed chunk: decided once more, or a pipeline.error result."""
-    try:
-        return deciding.decided(submission)
-    except Exception as exc:
-        logging.getLogger(__name__).error("submission %s failed twice", submission.sid)
-        return error_result(submission.sid, exc)
+def _decide_all(found: list[Submission], setup: Setup, deciding: Progress, workers: int) -> list[Decided]:
+    """Every submission through the chunk tasks; a chunk whose task crashed is done again here."""
+    here = _tasks_run_here()
+    chunks = chunked(found, _task_slots(workers) * CHUNKS_PER_WORKER)
+    futures = {decide_chunk.submit(index, chunk, quote(setup), quote(deciding) if here else None): chunk
+               for index, chunk in enumerate(chunks)}
+    decided: list[Decided] = []
+    for future in as_completed(list(futures)):
+        try:
+            got, counted = future.result(), here
+        except Exception as exc:  # noqa: BLE001 - a crashed task (a lost cluster worker) costs no submission
+            logging.getLogger(__name__).error("a chunk task failed (%s); its submissions are done here",
+                                              type(exc).__name__)
+            got, counted = _decide_again(futures[future], setup), False
+        if not counted:
+            for one in got:
+                deciding.advance(one.reused)
+        decided.extend(got)
+    return decided
 
 
-def _write_again(result: Result, out: Path, today: date) -> BatchEntry:
-    try:
-        return write_application(result, out, today)
-    except Exception as exc:
-        logging.getLogger(__name__).error("writing %s failed twice", result.submission_id)
-        return write_application(error_result(result.submission_id, exc), out, today)
+def _decide_again(chunk: list[Submission], setup: Setup) -> list[Decided]:
+    with pool(setup.limits).worker() as worker:
+        return [decided_in(worker, setup, submission) for submission in chunk]
+
+
+def _tasks_run_here() -> bool:
+    context = FlowRunContext.get()
+    return context is None or isinstance(context.task_runner, ThreadPoolTaskRunner)
+
+
+def _task_slots(workers: int) -> int:
+    """Tasks that run at once: --workers here, every thread of the cluster's workers on dask."""
+    if _tasks_run_here():
+        return workers
+    from pipeline.distributed import cluster_threads
+
+    return cluster_threads(FlowRunContext.get().task_runner) or workers
+
+
+def _with_batch_rules(decided: list[Decided], setup: Setup, logger) -> list[BatchEntry]:
+    """Every row, those the batch-level rules change written again from their kept decision."""
+    rows = {one.row.submission_id: one.row for one in decided}
+    extra = double_claims({one.row.submission_id: one.claims for one in decided if one.claims is not None})
+    if extra:
+        with pool(setup.limits).worker() as worker:
+            for sid, findings in sorted(extra.items()):
+                again = run_marking(worker, rewrite, sid, findings, context=setup)
+                publish_application(again)
+                rows[sid] = again.row
+    logger.info("%d written again for the batch-level rules", len(extra))
+    return list(rows.values())
 
 
 def _artifact_row(row: BatchEntry) -> dict[str, str]:
+    from pipeline.render.format import kroner, status_label
+
     return {
         "søknad": row.submission_id,
         "status": status_label(row.status),
@@ -179,12 +209,14 @@ def _artifact_row(row: BatchEntry) -> dict[str, str]:
 def run_flow(submission_id: str, inbox: Path, out: Path, registers_dir: Path, wait: bool = True) -> BatchEntry:
     """Re-run one submission of INBOX on demand, replacing its outputs and its row in batch.json."""
     with started(out, "run", wait, get_run_logger()):
-        registers = load_registers(registers_dir)
+        setup = Setup(load_registers(registers_dir), Ledger(out, registers_dir), out, date.today(), reuse=False)
         submission = find_submission(inbox, submission_id)
-        result, _ = Ledger(out, registers_dir).decided(submission, lambda s: decide_submission(s, registers, out=out),
-                                                       reuse=False)
-        result = against_written(result, written_results(out))
-        row = write_application(result, out, date.today())
-        publish_application(result)
-        write_batch(out, merge_entry(out, row, str(inbox)))
-    return row
+        with pool(setup.limits).worker() as worker:
+            try:
+                one = run_marking(worker, run_one, submission, str(inbox), None, context=setup)
+            except (LimitBroken, JobFailed) as exc:
+                logging.getLogger(__name__).error("submission %s stopped: %s", submission_id, exc)
+                one = run_marking(worker, run_one, submission, str(inbox), f"behandlingen ble stoppet ({exc})",
+                                  context=setup)
+        publish_application(one)
+    return one.row

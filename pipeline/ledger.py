@@ -81,6 +81,13 @@ class Ledger:
             return None
         return record.result
 
+    def kept(self, sid: str) -> Result | None:
+        """The decision last kept for the submission, whatever it was made from (this run just made it)."""
+        try:
+            return DecisionRecord.model_validate_json((self.folder / f"{sid}.json").read_bytes()).result
+        except (OSError, ValidationError):
+            return None
+
     def keep(self, content: str, corrections: str, result: Result) -> None:
         """Writes the record; one that cannot be written costs only a decision made again after a crash."""
         record = DecisionRecord(submission_id=result.submission_id, content=content, inputs=self.inputs,

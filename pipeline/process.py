@@ -25,7 +25,7 @@ from extractors.models import Attachment, ExtractionProblem, FormRecord
 from pipeline.corrections import keep_reading, load_corrections
 from pipeline.inbox import (OPEN_SECONDS, Deadline, Member, Submission, SubmissionError, members, open_regular, opened,
                             submission_id)
-from pipeline.isolation import Limits, read_isolated
+from pipeline.isolation import JobFailed, Limits, LimitBroken, pool, read_guarded
 from pipeline.outputs import remove_if_present, write_atomic
 from pipeline.render.batch_summary import deciding_rules
 from pipeline.render.confirmation import encloses_confirmation, render_confirmation
@@ -48,7 +48,29 @@ def process_submission(entry: Path, registers: Registers, limits: Limits = Limit
 
 def decide_submission(submission: Submission, registers: Registers, limits: Limits = Limits(),
                       opening_seconds: float = OPEN_SECONDS, out: Path | None = None) -> Result:
-    """Read, check and decide one submission; never raises. A refused one gets its reason as pipeline.error.
+    """Read, check and decide one submission in an isolated child (pipeline/isolation.py); never raises."""
+    if submission.refused:
+        return error_result(submission.sid, SubmissionError(submission.refused))
+    try:
+        return pool(limits).run_marking(_decide_job, submission, limits, opening_seconds, out, context=registers)
+    except LimitBroken as broken:
+        log.error("submission %s stopped: %s", submission.sid, broken)
+        return error_result(submission.sid, SubmissionError(f"behandlingen ble stoppet ({broken.code})"))
+    except JobFailed as failed:
+        log.error("submission %s failed: %s", submission.sid, failed)
+        return error_result(submission.sid, failed)
+
+
+def _decide_job(registers: Registers, submission: Submission, limits: Limits, opening_seconds: float,
+                out: Path | None, marked: dict[str, str]) -> Result:
+    return decide_here(submission, registers, limits, opening_seconds, marked, out)
+
+
+def decide_here(submission: Submission, registers: Registers, limits: Limits = Limits(),
+                opening_seconds: float = OPEN_SECONDS, marked: dict[str, str] | None = None,
+                out: Path | None = None) -> Result:
+    """Read, check and decide one submission in this process, each attachment a step of the child it runs in;
+    never raises. A refused one gets its reason as pipeline.error; `marked` names files that broke a limit.
 
     With `out`, the caseworkers' corrections under OUT are applied, and what was read is kept there for
     `alis correct` (pipeline/corrections.py)."""
@@ -61,7 +83,7 @@ def decide_submission(submission: Submission, registers: Registers, limits: Limi
             files = members(folder, deadline)
             form = _form(folder, files)
             deadline.check()
-            attachments = [_attachment(member, limits) for member in files if member.name != FORM_NAME]
+            attachments = [_attachment(member, limits, marked or {}) for member in files if member.name != FORM_NAME]
         facts = ApplicationFacts(submission_id=sid, form=form, attachments=attachments)
         corrections = None
         if out is not None:
@@ -95,9 +117,9 @@ def _form(folder: Path, files: list[Member]) -> FormRecord:
         return read_form(copy).model_copy(update={"sha256": sha256(raw).hexdigest()})
 
 
-def _attachment(member: Member, limits: Limits) -> Attachment:
+def _attachment(member: Member, limits: Limits, marked: dict[str, str]) -> Attachment:
     if member.refused is None:
-        return read_isolated(member.path, member.name, limits)
+        return read_guarded(member.path, member.name, marked, limits=limits)
     return Attachment(file=member.name, sha256="", kind="unreadable", reason="Ikke en vanlig fil",
                       problem=ExtractionProblem(code=NOT_A_REGULAR_FILE, message=(
                           f"Filen er {member.refused} og ble ikke åpnet; bare vanlige filer leses")))

@@ -3,8 +3,9 @@
 Every child is a fork of the forkserver, so whatever the forkserver has done
 the children need not do again: parsers' lazy imports, the label tables
 loaded and their patterns compiled, the OCR models (extractors/ocr.py: one
-inference thread, so no thread pool is lost in the fork). Without this, each
-attachment paid for them anew in its child.
+inference thread, so no thread pool is lost in the fork), the rules and every
+year's parameters, the output templates loaded and compiled. Without this,
+each child paid for them anew.
 
 The files are built here with the libraries the readers use, never with the
 sample generator: production code does not depend on test data. Warming is
@@ -22,8 +23,13 @@ import docx
 import openpyxl
 from reportlab.pdfgen import canvas
 
+from checks.parameters import PARAMETER_DIR, UnknownYear, load_parameters
 from extractors import ocr, read_attachment
+from pipeline import batch_jobs, process  # noqa: F401 - what the children's jobs run
 from pipeline.quiet import silence_libraries
+from pipeline.render import batch_summary, confirmation, letter  # noqa: F401 - what a child writes
+from pipeline.render.environment import environment
+from pipeline.render.docx_template import word_template
 
 _TEXT = ["ALIS-avtale", "Navn: Kari Nordmann", "HPR-nr.: 1234567", "Tiltredelse: 01.09.2023"]
 
@@ -69,6 +75,20 @@ def _warm() -> None:
         ocr.warm()
     except OSError:
         pass
+    _warm_outputs()
+
+
+def _warm_outputs() -> None:
+    for path in sorted(PARAMETER_DIR.glob("*.yaml")):
+        if path.stem.isdigit():
+            try:
+                load_parameters(int(path.stem))
+            except UnknownYear:
+                continue
+    for name in ("summary.html.j2", "batch-summary.html.j2"):
+        environment().get_template(name)
+    for template in (letter.TEMPLATE, confirmation.TEMPLATE):
+        word_template(template, environment(loader=False))
 
 
 silence_libraries()

@@ -17,6 +17,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from pipeline.server import stop_process
+
 PREFECT = str(Path(sys.executable).parent / "prefect")
 STARTUP_SECONDS = 240  # a fresh database migrates first: 25 s alone on 2 cores, more while other tests run
 
@@ -66,13 +68,7 @@ def start_server(home: Path, database_url: str | None = None) -> Server:
 
 
 def stop_server(server: Server) -> None:
-    if server.process.poll() is None:
-        server.process.terminate()
-        try:
-            server.process.wait(30)
-        except subprocess.TimeoutExpired:
-            server.process.kill()
-            server.process.wait()
+    stop_process(server.process, grace_seconds=30)
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.isolation import Limits, read_isolated
+from pipeline.isolation import HIGH_MARK, Limits, Pool, read_isolated, run_marking
 from tests import hostile_readers
 
 QUICK = Limits(seconds=2, memory_bytes=512 * 1024 * 1024)  # for readers that must be stopped
@@ -38,7 +38,48 @@ def test_misbehaving_parser_ends_as_unreadable_with_a_stable_code(some_file, rea
 
 def test_child_runs_under_a_cpu_and_a_memory_limit(some_file):
     attachment = read_isolated(some_file, "vedlegg.pdf", ROOMY, reader=hostile_readers.reports_limits)
-    assert attachment.reason == f"{ROOMY.cpu_seconds} {ROOMY.memory_bytes}"
+    cpu_left, memory = attachment.reason.split()
+    assert ROOMY.cpu_seconds - 1 < float(cpu_left) <= ROOMY.cpu_seconds and int(memory) == ROOMY.memory_bytes
+
+
+def test_each_file_gets_the_whole_cpu_limit_however_many_the_child_read_before(some_file):
+    for _ in range(3):
+        read_isolated(some_file, "vedlegg.pdf", ROOMY, reader=hostile_readers.reads_fine)
+    attachment = read_isolated(some_file, "vedlegg.pdf", ROOMY, reader=hostile_readers.reports_limits)
+    assert float(attachment.reason.split()[0]) > ROOMY.cpu_seconds - 1
+
+
+def test_one_child_reads_many_files(some_file):
+    pids = {read_isolated(some_file, "vedlegg.pdf", ROOMY, reader=hostile_readers.reports_pid).reason
+            for _ in range(3)}
+    assert len(pids) == 1
+
+
+def test_a_child_that_broke_a_limit_is_replaced_never_reused(some_file):
+    read_isolated(some_file, "vedlegg.pdf", QUICK, reader=hostile_readers.notes_pid_then_hangs)
+    broke = some_file.with_suffix(".pid").read_text()
+    after = read_isolated(some_file, "vedlegg.pdf", QUICK, reader=hostile_readers.reports_pid).reason
+    assert after != broke and _gone(int(broke))
+
+
+def test_a_child_grown_past_the_high_mark_is_replaced_after_its_job(some_file):
+    assert 512 * 1024 * 1024 > HIGH_MARK
+    roomy = Limits(seconds=20, memory_bytes=3 * 1024 * 1024 * 1024)
+    grown = read_isolated(some_file, "vedlegg.pdf", roomy, reader=hostile_readers.keeps_memory).reason
+    after = read_isolated(some_file, "vedlegg.pdf", roomy, reader=hostile_readers.reports_pid).reason
+    assert after != grown
+
+
+def test_the_other_files_of_a_job_are_read_when_one_breaks_a_limit(tmp_path):
+    for i in range(3):
+        (tmp_path / f"{i}.pdf").write_bytes(b"%PDF-1.4 whatever")
+    readers = [hostile_readers.reads_fine, hostile_readers.hangs, hostile_readers.reads_fine]
+    pool = Pool(QUICK)
+    with pool.worker() as worker:
+        read = run_marking(worker, hostile_readers.reads_each, str(tmp_path), readers)
+    pool.close()
+    assert [(a.kind, a.problem.code if a.problem else None) for a in read] == [
+        ("other", None), ("unreadable", "timeout"), ("other", None)]
 
 
 def test_cpu_limit_comes_after_the_wall_time():
