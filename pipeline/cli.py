@@ -111,16 +111,16 @@ def _start_prefect() -> Callable[[], AbstractContextManager]:
     from pipeline import server, workfolder
 
     apply_prefect_defaults()
+    try:
+        workfolder.activate()
+    except workfolder.UnsafeWorkFolder as exc:
+        _fail(str(exc))
+    multiprocessing.forkserver.ensure_running()  # before Prefect is imported, so the two overlap
     url = server.api_url()
     if url and not server.responds(url):
         _fail(f"Prefect-serveren på {url} (PREFECT_API_URL) svarer ikke; start den, eller fjern PREFECT_API_URL "
               "for å kjøre med en midlertidig server")
     temporary = None if url else server.TemporaryServer(float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]))
-    try:
-        workfolder.activate()
-    except workfolder.UnsafeWorkFolder as exc:
-        _fail(str(exc))
-    multiprocessing.forkserver.ensure_running()
     from prefect.logging.configuration import ensure_logging_setup
 
     ensure_logging_setup()

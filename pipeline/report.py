@@ -13,8 +13,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from pipeline.render.batch_summary import STATUS_ORDER
-from pipeline.render.format import kroner, status_label
+from pipeline.render.format import STATUS_ORDER, kroner, status_label
 from pipeline.result import BatchEntry
 
 MANUAL_LISTED = 10  # the first ones named; the rest counted

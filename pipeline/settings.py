@@ -12,6 +12,8 @@ PREFECT_DEFAULTS = {
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "PREFECT_UI_ENABLED": "false",
+    # No telemetry from a machine that holds applicants' documents.
+    "DO_NOT_TRACK": "1",
 }
 
 

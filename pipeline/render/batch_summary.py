@@ -13,10 +13,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from checks.models import Finding
 from pipeline.render.environment import environment
-from pipeline.render.format import clean_text, status_label, tidspunkt
+from pipeline.render.format import STATUS_ORDER, clean_text, status_label, tidspunkt
 from pipeline.result import Result
 
-STATUS_ORDER = ("manual_review", "reject", "partial", "approve")
 # Which findings explain a status: the severities that can produce it.
 DECIDING_SEVERITIES = {
     "manual_review": ("review",),

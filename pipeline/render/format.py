@@ -135,6 +135,10 @@ def _month_run(run: list[tuple[int, int]]) -> str:
     return first if len(run) == 1 else f"{first}–{last}"
 
 
+# the order a caseworker works through them: what a person must decide first
+STATUS_ORDER = ("manual_review", "reject", "partial", "approve")
+
+
 def status_label(status: str) -> str:
     return STATUS_LABELS.get(status, status)
 
