@@ -21,7 +21,7 @@ from rich.text import Text
 
 from pipeline.cli_words import Alis
 from pipeline.quiet import silence_libraries
-from pipeline.settings import DEFAULT_REGISTERS, apply_prefect_defaults
+from pipeline.settings import DEFAULT_REGISTERS, WARM_OCR, apply_prefect_defaults
 
 app = Alis(add_completion=False, no_args_is_help=True,
            help="ALIS-mottaket: leser, kontrollerer og oppsummerer søknader om ALIS-tilskudd.")
@@ -241,6 +241,7 @@ def run(
     except SubmissionNotFound as exc:
         _fail(str(exc))
     _prepare(out, registers)
+    os.environ.setdefault(WARM_OCR, "0")  # one application: its children load OCR only if a scan comes
     with _holding(out, "run", wait):
         server_ready = _start_prefect()
         from pipeline.flows import run_flow

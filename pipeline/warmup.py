@@ -16,6 +16,7 @@ The libraries' warnings are silenced here too, once for every child.
 from __future__ import annotations
 
 import io
+import os
 import tempfile
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from checks.parameters import PARAMETER_DIR, UnknownYear, load_parameters
 from extractors import ocr, read_attachment
 from pipeline import batch_jobs, process  # noqa: F401 - what the children's jobs run
 from pipeline.quiet import silence_libraries
+from pipeline.settings import WARM_OCR
 from pipeline.render import batch_summary, confirmation, letter  # noqa: F401 - what a child writes
 from pipeline.render.environment import environment
 from pipeline.render.docx_template import word_template
@@ -72,7 +74,8 @@ def _warm() -> None:
                 path = Path(folder) / name
                 path.write_bytes(build())
                 read_attachment(path)
-        ocr.warm()
+        if os.environ.get(WARM_OCR) != "0":
+            ocr.warm()
     except OSError:
         pass
     _warm_outputs()
