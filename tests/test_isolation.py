@@ -1,10 +1,14 @@
 """A parser that hangs, bloats, crashes or raises costs one attachment, never the batch."""
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from pipeline.isolation import HIGH_MARK, Limits, Pool, read_isolated, run_marking
+from pipeline.settings import WARM_OCR
 from tests import hostile_readers
 
 QUICK = Limits(seconds=2, memory_bytes=512 * 1024 * 1024)  # for readers that must be stopped
@@ -119,3 +123,19 @@ def test_original_bytes_are_untouched(some_file):
     before = some_file.read_bytes()
     read_isolated(some_file, "vedlegg.pdf", ROOMY, reader=hostile_readers.raises)
     assert some_file.read_bytes() == before
+
+
+def _warm_loads_ocr(env: dict[str, str]) -> bool:
+    """Whether the children's warm-up (what the forkserver preloads) loads the OCR engine."""
+    probe = "import sys, pipeline.warmup; print('rapidocr' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", probe], env={**os.environ, **env}, capture_output=True, text=True,
+                          check=True, cwd=Path(__file__).resolve().parents[1])
+    return done.stdout.strip() == "True"
+
+
+def test_the_batch_warm_up_loads_the_ocr_models_once_for_every_child():
+    assert _warm_loads_ocr({WARM_OCR: "1"})
+
+
+def test_a_single_run_leaves_the_ocr_models_to_a_child_that_meets_a_scan():
+    assert not _warm_loads_ocr({WARM_OCR: "0"})
