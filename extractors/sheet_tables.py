@@ -82,7 +82,19 @@ def match_header_row(row: list[object], synonyms: dict[str, list[str]], keywords
         if best:
             candidates.setdefault(best[1], []).append((index in hidden, -best[0], index))
             fields[index] = best[1]
+    for index, cell in texts:
+        best = None if index in fields or index - 1 not in fields else _named_with_left(row, index, synonyms, keywords)
+        if best and best[1] != fields[index - 1] and best[1] not in candidates:
+            candidates[best[1]] = [(index in hidden, -best[0], index)]
+            fields[index] = best[1]
     return {name: sorted(options)[0][2] for name, options in candidates.items()}, fields
+
+
+def _named_with_left(row: list[object], index: int, synonyms: dict[str, list[str]],
+                     keywords: dict[str, list]) -> tuple[int, str] | None:
+    """A column that names nothing alone ("Sats" right of "Fraværstimer") read with its left neighbour's
+    header, as a person reads it: it names a field only if that is another field than the neighbour's."""
+    return header_field(f"{row[index - 2]} {row[index - 1]}", synonyms, keywords)
 
 
 def _has_numbers(row: list[object]) -> bool:

@@ -9,7 +9,7 @@ import pytest
 
 from extractors import read_attachment
 from extractors.labels import tables
-from extractors.sheet_tables import header_field
+from extractors.sheet_tables import header_field, match_header_row
 from tests.extract_samples import of_kind, same
 
 ROW_FIELDS = ["doctor_name", "hpr_number", "position", "total_cost", "cofunding", "requested"]
@@ -160,3 +160,17 @@ def _all_extracted(budget):
 def test_a_claim_header_is_named_by_the_word_its_compound_ends_in(header, field):
     regime = tables()["budget"]["regime_b"]
     assert header_field(header, regime["columns"], regime["keywords"])[1] == field
+
+
+def test_a_rate_column_headed_only_sats_belongs_to_the_hours_column_left_of_it():
+    regime = tables()["budget"]["regime_b"]
+    row = ["Lege", "HPR-nummer", "Periode", "Fraværstimer", "Sats", "Veiledningstimer", "Sats", "Sum"]
+    columns, _fields = match_header_row(row, regime["columns"], regime["keywords"], set())
+    assert (columns["absence_rate"], columns["supervision_rate"]) == (5, 7)
+
+
+def test_a_column_that_names_nothing_takes_no_field_its_left_neighbour_already_has():
+    regime = tables()["budget"]["regime_b"]
+    row = ["Lege", "HPR-nummer", "Måned", "Fraværstimer", "Sats fravær", "Sum", "Merknad"]
+    _columns, fields = match_header_row(row, regime["columns"], regime["keywords"], set())
+    assert 7 not in fields
