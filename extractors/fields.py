@@ -293,16 +293,16 @@ class FieldFinder:
                 match = pattern.match(cell) if at_start else pattern.search(cell)
                 if not match or self._longer_label(cell, match):
                     continue  # the words belong to another, longer label ("Avtalens startdato" is not "Startdato")
+                rest = cell[match.end():]
                 colon = ":" in match.group(0)
-                led = bool(_LEADERS.match(cell[match.end():].lstrip()))
-                if at_start and not colon and not led and self._continues_sentence(index, cell_index):
+                marked = colon or bool(_LEADERS.match(rest.lstrip()))  # a colon or a fill-in line makes a label
+                if at_start and not marked and self._continues_sentence(index, cell_index):
                     continue  # "... ALIS-avtalen / gjelder fra signering": a wrapped sentence, not "Gjelder fra"
-                same_cell = bool(cell[match.end():].strip())
-                if parse.loose and not colon and (not at_start or (same_cell and _generic(label))):
+                if parse.loose and not colon and (not at_start or (rest.strip() and _generic(label))):
                     continue  # "Legen er ..." is a sentence, not the label "Legen"
-                label_text = cell[:match.end()] + (re.match(r"\s*(\([^)]*\))?", cell[match.end():]).group(0))
+                label_text = cell[:match.end()] + (re.match(r"\s*(\([^)]*\))?", rest).group(0))
                 hit = self._value_after(index, cell_index, match.end(), parse.for_label(label_text), grade)
-                if hit and not at_start and not colon and not led and not _value_follows(cell[match.end():], hit):
+                if hit and not at_start and not marked and not _value_follows(rest, hit):
                     continue  # "avtale mellom Vinje kommune og lege Kari Hansen": a label's word in a sentence
                 if hit:
                     hit.label = label

@@ -19,6 +19,7 @@ from checks.findings import pipeline_error
 from checks.models import ApplicationFacts, Decision, Finding
 from checks.parameters import UnknownYear, load_parameters
 from checks.registers import Registers
+from checks.rules.documents import as_sentences
 from checks.status import with_findings
 from extractors import read_form
 from extractors.models import Attachment, ExtractionProblem, FormRecord
@@ -148,9 +149,10 @@ def decide_for_year(facts: ApplicationFacts, registers: Registers,
 
 def _without_year(form: FormRecord) -> str:
     """Why there is no grant year: what the form reader found (a form that could not be read at all says so)."""
-    if not form.all_problems():
+    problems = form.all_problems()
+    if not problems:
         return "Søknadsskjemaet oppgir ikke tilskuddsår."
-    return " ".join(p if p.endswith(".") else f"{p}." for p in form.all_problems())
+    return as_sentences(problems)
 
 
 def build_result(facts: ApplicationFacts, decision: Decision, corrections: list[CorrectionResult] = ()) -> Result:

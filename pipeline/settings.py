@@ -16,11 +16,11 @@ PREFECT_DEFAULTS = {
     "DO_NOT_TRACK": "1",
 }
 
+# Set to "0" by a command that reads one application (`alis run`): its parsing children load the OCR models only
+# when a scan comes, instead of the command waiting for them (0.5 s) before its first file (pipeline/warmup.py).
+WARM_OCR = "ALIS_WARM_OCR"
+
 
 def apply_prefect_defaults() -> None:
     for key, value in PREFECT_DEFAULTS.items():
         os.environ.setdefault(key, value)
-
-# Set to "0" by a command that reads one application (`alis run`): its parsing children load the OCR models only
-# when a scan comes, instead of the command waiting for them (0.5 s) before its first file (pipeline/warmup.py).
-WARM_OCR = "ALIS_WARM_OCR"

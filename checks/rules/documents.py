@@ -21,6 +21,11 @@ REQUIRED_FORM_FIELDS = {
 }
 
 
+def as_sentences(problems: list[str]) -> str:
+    """Problems told one after another, each ending as a sentence."""
+    return " ".join(p if p.endswith(".") else f"{p}." for p in problems)
+
+
 def form_invalid(form: FormRecord, extra_problems: list[str] = ()) -> list[Finding]:
     """The reader's problems, and any required field it did not already name, as sentences."""
     problems = [p.strip() for p in [*form.all_problems(), *extra_problems]]
@@ -29,8 +34,7 @@ def form_invalid(form: FormRecord, extra_problems: list[str] = ()) -> list[Findi
             problems.append(f"{name} mangler i søknadsskjemaet.")
     if not problems:
         return []
-    sentences = " ".join(p if p.endswith(".") else f"{p}." for p in problems)
-    return [finding("doc.form-invalid", f"Søknadsskjemaet er ufullstendig eller ugyldig. {sentences}",
+    return [finding("doc.form-invalid", f"Søknadsskjemaet er ufullstendig eller ugyldig. {as_sentences(problems)}",
                     evidence=Evidence(file=FORM_FILE, where=FORM_FILE))]
 
 

@@ -228,25 +228,22 @@ def fmt_date(d: date, style: str, role: str = "") -> str:
         if (role, d.day) in (("start", 1), ("end", last)):
             return f"{MONTHS[d.month - 1]} {d.year}"
         style = "d. month yyyy"
-    if style == "dd.mm.yyyy":
-        return d.strftime("%d.%m.%Y")
-    if style == "d.m.yyyy":
-        return f"{d.day}.{d.month}.{d.year}"
-    if style == "d/m-yyyy":
-        return f"{d.day}/{d.month}-{d.year}"
-    if style == "dd-mm-yyyy":
-        return d.strftime("%d-%m-%Y")
-    if style == "dd/mm/yyyy":
-        return d.strftime("%d/%m/%Y")
-    if style == "dd.mm.yy":
-        return d.strftime("%d.%m.%y")
-    if style == "d. month yyyy":
-        return f"{d.day}. {MONTHS[d.month - 1]} {d.year}"
-    if style == "d. Month yyyy":
-        return f"{d.day}. {MONTHS[d.month - 1].capitalize()} {d.year}"
-    if style == "d. mon. yyyy":
-        return f"{d.day}. {MONTH_ABBREVIATIONS[d.month - 1]} {d.year}"
-    return d.isoformat()
+    write = _DATE_STYLES.get(style)
+    return write(d) if write else d.isoformat()
+
+
+# Each date style as one writer ("iso" and any unknown style: 2023-09-01).
+_DATE_STYLES = {
+    "dd.mm.yyyy": lambda d: d.strftime("%d.%m.%Y"),
+    "d.m.yyyy": lambda d: f"{d.day}.{d.month}.{d.year}",
+    "d/m-yyyy": lambda d: f"{d.day}/{d.month}-{d.year}",
+    "dd-mm-yyyy": lambda d: d.strftime("%d-%m-%Y"),
+    "dd/mm/yyyy": lambda d: d.strftime("%d/%m/%Y"),
+    "dd.mm.yy": lambda d: d.strftime("%d.%m.%y"),
+    "d. month yyyy": lambda d: f"{d.day}. {MONTHS[d.month - 1]} {d.year}",
+    "d. Month yyyy": lambda d: f"{d.day}. {MONTHS[d.month - 1].capitalize()} {d.year}",
+    "d. mon. yyyy": lambda d: f"{d.day}. {MONTH_ABBREVIATIONS[d.month - 1]} {d.year}",
+}
 
 
 def month_cell(rng: random.Random, year: int, month: int) -> object:
