@@ -121,9 +121,8 @@ def _start_prefect() -> Callable[[], AbstractContextManager]:
         _fail(f"Prefect-serveren på {url} (PREFECT_API_URL) svarer ikke; start den, eller fjern PREFECT_API_URL "
               "for å kjøre med en midlertidig server")
     temporary = None if url else server.TemporaryServer(float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]))
-    from prefect.logging.configuration import ensure_logging_setup
+    import prefect.main  # noqa: F401 - sets up Prefect's logging, once (a second setup costs 0.1 s)
 
-    ensure_logging_setup()
     silence_libraries()  # again, now that Prefect's handlers print
 
     def ready() -> AbstractContextManager:

@@ -16,7 +16,8 @@ import time
 import httpx
 import pytest
 from prefect import get_client
-from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
+from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName, LogFilter, LogFilterFlowRunId
+from prefect.client.schemas.sorting import FlowRunSort
 from prefect.deployments import run_deployment
 from prefect.exceptions import ObjectNotFound
 from prefect.settings import PREFECT_API_URL, temporary_settings
@@ -131,3 +132,18 @@ def test_a_batch_with_a_running_server_uses_it_and_starts_none(tmp_path, prefect
     done = alis("batch", tmp_path / "inbox", "--out", tmp_path / "out", env=prefect_server.env)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "temporary server" not in done.stderr and prefect_server.url.removesuffix("/api") in done.stderr
+
+
+def test_a_run_with_a_running_server_shows_its_parameters_there(tmp_path, prefect_server):
+    generate(tmp_path / "inbox", 1, seed=3)
+    sid = next(p.name for p in (tmp_path / "inbox").iterdir() if not p.name.startswith("."))
+    done = alis("run", tmp_path / "inbox" / sid, "--out", tmp_path / "out", env=prefect_server.env)
+    assert done.returncode == 0, done.stderr[-2000:]
+    with temporary_settings({PREFECT_API_URL: prefect_server.url}), get_client(sync_client=True) as client:
+        named = FlowRunFilter(name=FlowRunFilterName(any_=[f"run-{sid.removesuffix('.zip')}"]))
+        runs = client.read_flow_runs(flow_run_filter=named, sort=FlowRunSort.EXPECTED_START_TIME_DESC, limit=10,
+                                     offset=0)
+    run = next(r for r in runs if r.parameters.get("out") == str(tmp_path / "out"))
+    assert run.state.is_completed()
+    assert run.parameters["submission_id"] == sid.removesuffix(".zip")
+    assert run.parameters["inbox"] == str(tmp_path / "inbox") and run.parameters["out"] == str(tmp_path / "out")
