@@ -6,7 +6,8 @@
 For each mode prints the wall time of `alis batch` over a fresh inbox (fresh
 OUT, so every submission is decided), the time its flow ran (from its own log
 lines), and `alis run` for one submission against that submission's own
-processing (deciding and writing it in a warm process, without Prefect).
+processing without Prefect: deciding and writing it in a warm process, and in
+a fresh one that loads the readers as a plain one-off command would.
 The temporary server is measured with a Prefect home whose database was
 made by a first, unmeasured command.
 """
@@ -29,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 from checks.registers import load_registers  # noqa: E402
 from pipeline.inbox import submissions  # noqa: E402
 from pipeline.process import decide_submission, write_application  # noqa: E402
-from pipeline.settings import DEFAULT_REGISTERS  # noqa: E402
+from pipeline.settings import DEFAULT_REGISTERS, WARM_OCR  # noqa: E402
 from samples.generator import generate  # noqa: E402
 
 ALIS = str(Path(sys.executable).parent / "alis")
@@ -65,7 +66,37 @@ def measure(mode: str, env: dict[str, str], inbox: Path, sid: str, tmp: Path, re
     wall = statistics.median(w for w, _ in batches)
     flow = statistics.median(f for _, f in batches if f is not None)
     print(f"{mode:>9}: alis batch {wall:5.1f} s (flow {flow:4.1f} s, outside it {wall - flow:4.1f} s); "
-          f"alis run {statistics.median(w for w, _ in runs):4.1f} s")
+          f"alis run {spread([w for w, _ in runs])}")
+
+
+def spread(seconds: list[float]) -> str:
+    return f"{statistics.median(seconds):4.2f} s (min {min(seconds):4.2f}, max {max(seconds):4.2f})"
+
+
+COLD = """
+import sys
+from datetime import date
+from pathlib import Path
+from checks.registers import load_registers
+from pipeline.inbox import submissions
+from pipeline.process import decide_submission, write_application
+from pipeline.settings import DEFAULT_REGISTERS
+inbox, sid, out = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
+submission = next(s for s in submissions(inbox) if s.sid == sid)
+write_application(decide_submission(submission, load_registers(DEFAULT_REGISTERS)), out, date.today())
+"""
+
+
+def own_processing_cold(inbox: Path, sid: str, out: Path, repeat: int) -> list[float]:
+    """The same in a fresh Python without Prefect, as a plain one-off command would: its isolated child started
+    and the readers loaded for it, the OCR models only if a scan comes (as `alis run` does)."""
+    env = {**os.environ, WARM_OCR: "0"}
+    seconds = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", COLD, str(inbox), sid, str(out)], cwd=ROOT, env=env, check=True)
+        seconds.append(time.perf_counter() - start)
+    return seconds
 
 
 def main() -> None:
@@ -87,8 +118,10 @@ def main() -> None:
         temporary["PREFECT_HOME"] = str(tmp / "prefect-home")
         measure("temporary", temporary, inbox, sid, tmp, args.repeat)
         measure("running", dict(os.environ), inbox, sid, tmp, args.repeat)
-        own = own_processing(inbox, submissions(inbox)[0].sid, tmp / "plain", args.repeat)
-        print(f"that submission's own processing (decide and write, warm, no Prefect): {own:.2f} s")
+        first = submissions(inbox)[0].sid
+        own = own_processing(inbox, first, tmp / "plain", args.repeat)
+        print(f"that submission's own processing (decide and write, no Prefect): warm {own:.2f} s; "
+              f"in a fresh process {spread(own_processing_cold(inbox, first, tmp / 'cold', args.repeat))}")
 
 
 if __name__ == "__main__":
