@@ -15,7 +15,8 @@ that sends them never loads them.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from pipeline.batch_rules import Claims
 from pipeline.inbox import Submission, SubmissionError
 from pipeline.isolation import JobFailed, LimitBroken, Limits, Worker, run_marking
 from pipeline.ledger import Ledger
+from pipeline.outputs import OUTPUT_MODE, output_mode
 from pipeline.result import Batch, BatchEntry, Result
 
 log = logging.getLogger(__name__)
@@ -34,7 +36,11 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Setup:
-    """What every job of a run shares; sent once to each child."""
+    """What every job of a run shares; sent once to each child.
+
+    The output mode is the run's (`--shared`), taken where the run starts: a
+    child on a dask worker of another machine writes with it too, whatever
+    that worker's environment says."""
 
     registers: Registers
     ledger: Ledger
@@ -42,6 +48,10 @@ class Setup:
     today: date
     reuse: bool = True
     limits: Limits = Limits()
+    output_mode: str = field(default_factory=output_mode)
+
+    def prepare_child(self) -> None:
+        os.environ[OUTPUT_MODE] = self.output_mode
 
 
 class Decided(BaseModel):

@@ -138,21 +138,15 @@ def _start_prefect() -> Callable[[], AbstractContextManager]:
     return ready
 
 
-def _batch_flow(workers: int, dask: str | None):
-    """The batch flow with its chunk tasks on `workers` threads here, or on a dask cluster."""
-    from prefect.task_runners import ThreadPoolTaskRunner
-
-    from pipeline.flows import batch_flow
-
+def _check_cluster(dask: str | None) -> None:
     if dask is None:
-        return batch_flow.with_options(task_runner=ThreadPoolTaskRunner(max_workers=workers))
+        return
     from pipeline import distributed
 
     try:
         distributed.check_cluster(dask)
     except distributed.ClusterProblem as exc:
         _fail(str(exc))
-    return batch_flow.with_options(task_runner=distributed.task_runner(dask))
 
 
 def _exit_now() -> None:
@@ -212,10 +206,12 @@ def batch(
     _prepare(out, registers)
     with _holding(out, "batch", wait):
         server_ready = _start_prefect()
-        flow = _batch_flow(workers, dask)
+        _check_cluster(dask)
+        from pipeline.flows import batch_flow
+
         with server_ready():
-            result = flow(inbox=inbox.resolve(), out=out.resolve(), registers_dir=registers.resolve(),
-                          workers=workers, fresh=fresh)
+            result = batch_flow(inbox=inbox.resolve(), out=out.resolve(), registers_dir=registers.resolve(),
+                                workers=workers, fresh=fresh, dask=dask)
     from pipeline.report import batch_report
 
     out_console.print(batch_report(result.submissions, out))
@@ -261,6 +257,8 @@ def serve(
     cron: str = typer.Option("0 2 * * *", "--cron", metavar="CRON",
                              help="Når nattens kjøring starter (cron-uttrykk, norsk tid)."),
     workers: int = WorkersOpt,
+    dask: str = typer.Option(None, "--dask", metavar="ADRESSE",
+                             help="Kjør delene av nattens kjøring på denne dask.distributed-klyngen (tcp://VERT:8786)."),
     shared: bool = SharedOpt,
 ) -> None:
     """Kjør nattens kjøring etter timeplan, og enkeltsøknader ved behov, på en Prefect-server som kjører."""
@@ -277,10 +275,11 @@ def serve(
               "(for eksempel http://127.0.0.1:4200/api)")
     if not server.responds(url):
         _fail(f"Prefect-serveren på {url} (PREFECT_API_URL) svarer ikke; start den før alis serve")
+    _check_cluster(dask)
     from pipeline.serve import serve_forever
 
     try:
-        serve_forever(inbox, out, registers, cron, workers)
+        serve_forever(inbox, out, registers, cron, workers, dask)
     except ValueError as exc:
         _fail(f"tidsplanen «{cron}» kan ikke brukes: {exc}", code=2)
 

@@ -9,7 +9,7 @@ record of each. After the last decision the flow applies the batch-level rules
 (pipeline/batch_rules.py) to those records, has the few submissions they
 change written again, then the overview. A batch killed halfway decides again
 only what it had not decided; every run first takes OUT for itself
-(pipeline/runs.py). With a dask task runner (`alis batch --dask`) the chunk
+(pipeline/runs.py). With a dask cluster (`alis batch --dask`, `alis serve --dask`) the chunk
 tasks run on the cluster's workers, each with children of its own.
 """
 from __future__ import annotations
@@ -27,9 +27,8 @@ from prefect import Flow, get_run_logger, task
 from prefect.artifacts import (create_markdown_artifact, create_progress_artifact, create_table_artifact,
                                update_progress_artifact)
 from prefect.cache_policies import NONE
-from prefect.context import FlowRunContext
 from prefect.futures import as_completed
-from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from checks.registers import load_registers
@@ -38,6 +37,7 @@ from pipeline.batch_jobs import Decided, Setup, decided_in, rewrite, run_one, wr
 from pipeline.batch_rules import double_claims
 from pipeline.inbox import Submission, find_submission, submissions
 from pipeline import workfolder
+from pipeline.distributed import cluster_threads, task_runner
 from pipeline.isolation import JobFailed, LimitBroken, pool, run_marking
 from pipeline.ledger import Ledger
 from pipeline.progress import Progress
@@ -57,11 +57,6 @@ class AlisFlow(Flow):
         if all(isinstance(value, PLAIN) for value in parameters.values()):
             return {key: str(value) if isinstance(value, PurePath) else value for key, value in parameters.items()}
         return super().serialize_parameters(parameters)
-
-    def with_options(self, **options: Any) -> "AlisFlow":
-        changed = super().with_options(**options)
-        changed.__class__ = AlisFlow  # Prefect copies into its own class
-        return changed
 
 
 def flow(**options: Any) -> Callable[[Callable], AlisFlow]:
@@ -137,7 +132,7 @@ def progress(doing: str, total: int) -> Progress:
 
 @flow(name="alis-nightly-batch", flow_run_name="batch-{inbox.name}")
 def batch_flow(inbox: Path, out: Path, registers_dir: Path, workers: int = 2, wait: bool = True,
-               fresh: bool = False) -> Batch:
+               fresh: bool = False, dask: str | None = None) -> Batch:
     """Decide and write every submission not already decided, then apply the batch-level rules and write the overview."""
     logger = get_run_logger()
     with started(out, "batch", wait, logger):
@@ -146,7 +141,7 @@ def batch_flow(inbox: Path, out: Path, registers_dir: Path, workers: int = 2, wa
         setup = Setup(load_registers(registers_dir), Ledger(out, registers_dir), out, date.today(), reuse=not fresh)
         logger.info("%d submissions in the inbox", len(found))
         deciding = progress("Søknader avgjort", len(found))
-        decided = _decide_all(found, setup, deciding, workers)
+        decided = _decide_all(found, setup, deciding, workers, dask)
         deciding.close()
         logger.info("%d decided now, %d kept from an earlier run", len(found) - deciding.reused, deciding.reused)
         rows = _with_batch_rules(decided, setup, logger)
@@ -159,44 +154,40 @@ def batch_flow(inbox: Path, out: Path, registers_dir: Path, workers: int = 2, wa
     return batch
 
 
-def _decide_all(found: list[Submission], setup: Setup, deciding: Progress, workers: int) -> list[Decided]:
+def _decide_all(found: list[Submission], setup: Setup, deciding: Progress, workers: int,
+                dask: str | None) -> list[Decided]:
     """Every submission through the chunk tasks; a chunk whose task crashed is done again here."""
-    here = _tasks_run_here()
-    chunks = chunked(found, _task_slots(workers) * CHUNKS_PER_WORKER)
-    futures = {decide_chunk.submit(index, chunk, quote(setup), quote(deciding) if here else None): chunk
-               for index, chunk in enumerate(chunks)}
-    decided: list[Decided] = []
-    for future in as_completed(list(futures)):
-        try:
-            got, counted = future.result(), here
-        except Exception as exc:  # noqa: BLE001 - a crashed task (a lost cluster worker) costs no submission
-            logging.getLogger(__name__).error("a chunk task failed (%s); its submissions are done here",
-                                              type(exc).__name__)
-            got, counted = _decide_again(futures[future], setup), False
-        if not counted:
-            for one in got:
-                deciding.advance(one.reused)
-        decided.extend(got)
+    here = dask is None
+    with chunk_runner(workers, dask) as runner:
+        slots = workers if here else cluster_threads(runner) or workers
+        futures = {runner.submit(decide_chunk, {"index": index, "chunk": chunk, "setup": quote(setup),
+                                                "progress": quote(deciding) if here else None}): chunk
+                   for index, chunk in enumerate(chunked(found, slots * CHUNKS_PER_WORKER))}
+        decided: list[Decided] = []
+        for future in as_completed(list(futures)):
+            try:
+                got, counted = future.result(), here
+            except Exception as exc:  # noqa: BLE001 - a crashed task (a lost cluster worker) costs no submission
+                logging.getLogger(__name__).error("a chunk task failed (%s); its submissions are done here",
+                                                  type(exc).__name__)
+                got, counted = _decide_again(futures[future], setup), False
+            if not counted:
+                for one in got:
+                    deciding.advance(one.reused)
+            decided.extend(got)
     return decided
+
+
+def chunk_runner(workers: int, dask: str | None) -> TaskRunner:
+    """`workers` threads here, or the dask cluster at `dask`: chosen by the run's parameters, not the flow's
+    own task runner, so a served nightly run, which Prefect starts in a process of its own from this module,
+    runs its chunks as `alis batch` does."""
+    return ThreadPoolTaskRunner(max_workers=workers) if dask is None else task_runner(dask)
 
 
 def _decide_again(chunk: list[Submission], setup: Setup) -> list[Decided]:
     with pool(setup.limits).worker() as worker:
         return [decided_in(worker, setup, submission) for submission in chunk]
-
-
-def _tasks_run_here() -> bool:
-    context = FlowRunContext.get()
-    return context is None or isinstance(context.task_runner, ThreadPoolTaskRunner)
-
-
-def _task_slots(workers: int) -> int:
-    """Tasks that run at once: --workers here, every thread of the cluster's workers on dask."""
-    if _tasks_run_here():
-        return workers
-    from pipeline.distributed import cluster_threads
-
-    return cluster_threads(FlowRunContext.get().task_runner) or workers
 
 
 def _with_batch_rules(decided: list[Decided], setup: Setup, logger) -> list[BatchEntry]:

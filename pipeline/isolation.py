@@ -151,6 +151,7 @@ def _serve(conn, limits: Limits, folder: str) -> None:
         job, new_context, args = message
         if new_context is not _KEEP:
             context = new_context
+            getattr(context, "prepare_child", lambda: None)()
         _cpu_allowance(limits.cpu_seconds)
         try:
             value = job(context, *args)
@@ -195,7 +196,8 @@ class Worker:
         self._folder: Path | None = None
 
     def run(self, job: Callable[..., Any], *args: Any, context: Any = None) -> Any:
-        """job(context, *args) in the child; `context` (shared by many jobs) is sent once per child."""
+        """job(context, *args) in the child; `context` (shared by many jobs) is sent once per child, and
+        its `prepare_child()`, if it has one, runs in the child as it arrives."""
         self._ensure()
         same = self._context_id == id(context)
         self._conn.send((job, _KEEP if same else context, args))

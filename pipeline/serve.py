@@ -2,7 +2,9 @@
 
 Two deployments on the operator's Prefect server: `alis-nightly-batch/nightly`
 on a cron schedule in Europe/Oslo, at most one run at a time, and
-`alis-single-submission/on-demand`, which takes a submission id. Each flow run
+`alis-single-submission/on-demand`, which takes a submission id. The nightly
+run's chunks run on `--workers` threads, or on the dask cluster of `--dask`,
+from its parameters, which the UI shows and a manual run may change. Each flow run
 executes in a subprocess of this one; runs and logs show in the Prefect UI.
 The schedule is not paused when the process stops, so a night missed while
 the service was down runs when it comes back.
@@ -23,11 +25,12 @@ NIGHTLY = "nightly"
 ON_DEMAND = "on-demand"
 
 
-def deployments(inbox: Path, out: Path, registers: Path, cron: str, workers: int) -> list[RunnerDeployment]:
+def deployments(inbox: Path, out: Path, registers: Path, cron: str, workers: int,
+                dask: str | None = None) -> list[RunnerDeployment]:
     where = {"inbox": str(inbox.resolve()), "out": str(out.resolve()), "registers_dir": str(registers.resolve()),
              "wait": True}
     nightly = batch_flow.to_deployment(
-        name=NIGHTLY, schedules=[Cron(cron, timezone=TIMEZONE)], parameters={**where, "workers": workers},
+        name=NIGHTLY, schedules=[Cron(cron, timezone=TIMEZONE)], parameters={**where, "workers": workers, "dask": dask},
         concurrency_limit=1, entrypoint_type=EntrypointType.MODULE_PATH,
         description="Nattlig kjøring: hver søknad i innboksen får et resultat.")
     on_demand = run_flow.to_deployment(
@@ -36,6 +39,6 @@ def deployments(inbox: Path, out: Path, registers: Path, cron: str, workers: int
     return [nightly, on_demand]
 
 
-def serve_forever(inbox: Path, out: Path, registers: Path, cron: str, workers: int) -> None:
+def serve_forever(inbox: Path, out: Path, registers: Path, cron: str, workers: int, dask: str | None) -> None:
     crash_abandoned_runs()
-    serve(*deployments(inbox, out, registers, cron, workers), pause_on_shutdown=False)
+    serve(*deployments(inbox, out, registers, cron, workers, dask), pause_on_shutdown=False)

@@ -6,9 +6,8 @@ import sys
 from pathlib import Path
 
 from prefect import Flow
-from prefect.task_runners import ThreadPoolTaskRunner
 
-from pipeline.flows import AlisFlow, batch_flow, run_flow
+from pipeline.flows import run_flow
 
 PARAMETERS = {"submission_id": "AR-2024-000201", "inbox": Path("/srv/innboks"), "out": Path("ut"),
               "registers_dir": Path("/srv/registre"), "workers": 2, "wait": True, "fresh": False, "nothing": None}
@@ -21,10 +20,6 @@ def test_plain_parameters_are_sent_as_prefect_sends_them():
 def test_other_parameters_are_left_to_prefect():
     odd = {"decimal": __import__("decimal").Decimal("1.5"), "listed": [Path("/a")]}
     assert run_flow.serialize_parameters(odd) == Flow.serialize_parameters(run_flow, odd)
-
-
-def test_a_flow_given_other_options_keeps_the_plain_sending():
-    assert isinstance(batch_flow.with_options(task_runner=ThreadPoolTaskRunner(max_workers=3)), AlisFlow)
 
 
 def test_sending_the_parameters_does_not_import_fastapi():

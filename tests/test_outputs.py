@@ -2,10 +2,16 @@
 import os
 import stat
 import subprocess
+from datetime import date
 
 import pytest
 
+from checks.registers import load_registers
+from pipeline.batch_jobs import Setup
+from pipeline.isolation import pool
+from pipeline.ledger import Ledger
 from pipeline.outputs import OUTPUT_MODE, write_atomic
+from pipeline.settings import DEFAULT_REGISTERS
 from tests.cli import ALIS
 
 
@@ -79,3 +85,16 @@ def test_allocate_with_shared_writes_files_the_group_can_read(tmp_path):
     assert done.returncode == 0, done.stderr
     assert mode_of(out / "allocation-2024.json") == 0o640
     assert mode_of(out / "applications" / "AR-2024-000123" / "summary.html") & stat.S_IRGRP
+
+
+def output_mode_in_child(setup: Setup) -> str | None:
+    return os.environ.get(OUTPUT_MODE)
+
+
+@pytest.mark.parametrize("mode", ["shared", "umask"])
+def test_a_child_writes_with_the_runs_output_mode_whatever_its_machine_says(tmp_path, monkeypatch, mode):
+    monkeypatch.setenv(OUTPUT_MODE, mode)
+    setup = Setup(load_registers(DEFAULT_REGISTERS), Ledger(tmp_path, DEFAULT_REGISTERS), tmp_path, date.today())
+    monkeypatch.setenv(OUTPUT_MODE, "umask" if mode == "shared" else "shared")  # a dask worker's own environment
+    with pool(setup.limits).worker() as worker:
+        assert worker.run(output_mode_in_child, context=setup) == mode

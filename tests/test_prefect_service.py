@@ -16,8 +16,9 @@ import time
 import httpx
 import pytest
 from prefect import get_client
-from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName, LogFilter, LogFilterFlowRunId
-from prefect.client.schemas.sorting import FlowRunSort
+from prefect.client.schemas.filters import (FlowRunFilter, FlowRunFilterId, FlowRunFilterName, LogFilter,
+                                            LogFilterFlowRunId)
+from prefect.client.schemas.sorting import FlowRunSort, TaskRunSort
 from prefect.deployments import run_deployment
 from prefect.exceptions import ObjectNotFound
 from prefect.settings import PREFECT_API_URL, temporary_settings
@@ -26,6 +27,7 @@ from pipeline.corrections import add_correction
 from samples.generator import generate
 from tests.cli import ALIS, alis
 from tests.test_corrections import KARI
+from tests.test_distributed import cluster
 
 NIGHTLY = "alis-nightly-batch/nightly"
 ON_DEMAND = "alis-single-submission/on-demand"
@@ -125,6 +127,36 @@ def test_a_served_nightly_run_shows_its_logs_progress_and_artifacts_in_prefect(s
         "artifacts": {"flow_run_id": {"any_": [str(run.id)]}}, "limit": 50, "offset": 0, "sort": "CREATED_DESC"}).json()
     assert {"progress", "markdown", "table"} <= {artifact["type"] for artifact in artifacts}
     assert all(a["data"] == 100 for a in artifacts if a["type"] == "progress")
+
+
+def most_at_once(client, run_id) -> int:
+    """How many of a run's chunk tasks ran at the same time, from the times Prefect kept."""
+    tasks = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[run_id])), limit=200,
+                                  offset=0, sort=TaskRunSort.EXPECTED_START_TIME_ASC)
+    spans = [(t.start_time, t.end_time) for t in tasks if t.name.startswith("decide-")]
+    assert spans and all(start and end for start, end in spans)
+    return max(sum(1 for s, e in spans if s <= start < e) for start, _ in spans)
+
+
+def test_a_served_nightly_run_keeps_to_its_workers(service):
+    run = triggered(NIGHTLY, workers=1, fresh=True)
+    assert most_at_once(service["client"], run.id) == 1
+
+
+def test_a_served_nightly_run_sends_its_chunks_to_the_dask_cluster_it_is_given(service):
+    with cluster(daemon=False) as two_workers:
+        before = two_workers.scheduler.transition_counter
+        run = triggered(NIGHTLY, dask=two_workers.scheduler_address, fresh=True)
+        ran_there = two_workers.scheduler.transition_counter - before
+    assert run.state.is_completed() and ran_there > 0
+    assert len(json.loads((service["out"] / "batch.json").read_text())["submissions"]) == 3
+
+
+def test_serve_refuses_a_dask_cluster_that_does_not_answer(tmp_path, prefect_server):
+    generate(tmp_path / "inbox", 1, seed=3)
+    done = alis("serve", "--inbox", tmp_path / "inbox", "--out", tmp_path / "out", "--dask", "tcp://127.0.0.1:9",
+                env=prefect_server.env)
+    assert done.returncode == 1 and "dask-klyngen på tcp://127.0.0.1:9 svarer ikke" in done.stderr
 
 
 def test_a_batch_with_a_running_server_uses_it_and_starts_none(tmp_path, prefect_server):
