@@ -60,6 +60,7 @@ class AlisFlow(Flow):
 
 
 def flow(**options: Any) -> Callable[[Callable], AlisFlow]:
+    """Prefect's `@flow(...)`, making an AlisFlow."""
     return lambda fn: AlisFlow(fn=fn, **options)
 
 
