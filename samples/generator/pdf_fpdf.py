@@ -57,13 +57,14 @@ class FpdfBuilder(FieldLayouts):
     def space(self, height_mm: float = 4) -> None:
         self._pdf.ln(height_mm)
 
-    def table(self, rows: list[list[str]], header: bool = False, widths: list[float] | None = None) -> None:
+    def table(self, rows: list[list[str]], header: bool = False, widths: list[float] | None = None,
+              ruled: bool = True) -> None:
         """fpdf2's table with its defaults: cells centred vertically, loose lines, justified text."""
         self._pdf.set_font(self.font, "", _BODY)
         count = max(len(row) for row in rows)
         widths = widths or [170 / count] * count
         with self._pdf.table(col_widths=widths, width=sum(widths), align="LEFT",
-                             first_row_as_headings=header) as table:
+                             first_row_as_headings=header, borders_layout="ALL" if ruled else "NONE") as table:
             for row in rows:
                 cells = table.row()
                 for text in row:
