@@ -128,6 +128,20 @@ def _budget(tallies: dict[str, Tally], where: str, truth: dict, record: object) 
                                                   f"{where}: ventet {amount!r}, fikk {got!r}")
 
 
+def _right_but_low(truth: dict, record: object) -> int:
+    """Fields read right but graded below found, so a rule deciding on them sends the case to a person;
+    an agreement's silence on vikarbyrå is low by design (docs/rules.md §3b) and not counted."""
+    if record is None:
+        return 0
+    weak = 0
+    for name, expected in truth.items():
+        got = getattr(record, name, None)
+        if expected is None or name == "via_agency" or got is None:
+            continue
+        weak += _same(name, expected, _value(got)) and got.grade != "found"
+    return weak
+
+
 def _files_of(entry: Path, scratch: Path) -> Path:
     if entry.suffix != ".zip":
         return entry
@@ -211,6 +225,8 @@ def evaluate(inbox: Path, read_attachment, ocr: OcrTally | None = None,
                     _budget_by_layout(tallies, layouts, where, fact, record)
                 elif fact["kind"] in ("agreement", "training_plan"):
                     _compare_fields(tallies, f"{fact['kind']}.", where, fact["fields"], record)
+                    confusion[f"{fact['kind']}: riktige felt gradert lavt (til en person)"] += _right_but_low(
+                        fact["fields"], record)
             scans = {n: f for n, f in truth["files"].items() if f.get("scan", {}).get("legible")}
             if scans:
                 _compare_ocr(ocr, sid, folder, scans, read)

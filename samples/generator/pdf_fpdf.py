@@ -21,6 +21,8 @@ _FIXED_DATE = datetime(2024, 1, 1, tzinfo=timezone.utc)
 class FpdfBuilder(FieldLayouts):
     """The PdfBuilder interface (title, heading, para, table; fields from FieldLayouts) drawn by fpdf2."""
 
+    unruled_columns = False  # its cells justify their text: unruled, a wrapped line's words stand far apart
+
     def __init__(self) -> None:
         self._pdf = FPDF(format="A4")
         self._pdf.set_creation_date(_FIXED_DATE)
