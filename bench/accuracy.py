@@ -11,7 +11,8 @@ extractors.read_attachment on every attachment (zips unpacked first) and
 compares the kind and every truth field with the record. Prints kind accuracy,
 field accuracy overall and per field, budget fields per spreadsheet layout (one
 table, one sheet per doctor, turned) and per writing program, the worst fields
-with a few examples.
+with a few examples, and how many agreement and plan fields were read right but
+graded low (a rule deciding on one sends the case to a person).
 
 Files the truth marks as scans or photos (read by OCR) are reported apart:
 fields right, missing and wrong; whether each wrong value was caught by
