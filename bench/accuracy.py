@@ -11,7 +11,8 @@ extractors.read_attachment on every attachment (zips unpacked first) and
 compares the kind and every truth field with the record. Prints kind accuracy,
 field accuracy overall and per field, budget fields per spreadsheet layout (one
 table, one sheet per doctor, turned) and per writing program, the worst fields
-with a few examples.
+with a few examples, and how many agreement and plan fields were read right but
+graded low (a rule deciding on one sends the case to a person).
 
 Files the truth marks as scans or photos (read by OCR) are reported apart:
 fields right, missing and wrong; whether each wrong value was caught by
@@ -128,6 +129,20 @@ def _budget(tallies: dict[str, Tally], where: str, truth: dict, record: object) 
                                                   f"{where}: ventet {amount!r}, fikk {got!r}")
 
 
+def _right_but_low(truth: dict, record: object) -> int:
+    """Fields read right but graded below found, so a rule deciding on them sends the case to a person;
+    an agreement's silence on vikarbyrå is low by design (docs/rules.md §3b) and not counted."""
+    if record is None:
+        return 0
+    weak = 0
+    for name, expected in truth.items():
+        got = getattr(record, name, None)
+        if expected is None or name == "via_agency" or got is None:
+            continue
+        weak += _same(name, expected, _value(got)) and got.grade != "found"
+    return weak
+
+
 def _files_of(entry: Path, scratch: Path) -> Path:
     if entry.suffix != ".zip":
         return entry
@@ -211,6 +226,8 @@ def evaluate(inbox: Path, read_attachment, ocr: OcrTally | None = None,
                     _budget_by_layout(tallies, layouts, where, fact, record)
                 elif fact["kind"] in ("agreement", "training_plan"):
                     _compare_fields(tallies, f"{fact['kind']}.", where, fact["fields"], record)
+                    confusion[f"{fact['kind']}: riktige felt gradert lavt (til en person)"] += _right_but_low(
+                        fact["fields"], record)
             scans = {n: f for n, f in truth["files"].items() if f.get("scan", {}).get("legible")}
             if scans:
                 _compare_ocr(ocr, sid, folder, scans, read)

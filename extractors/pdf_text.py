@@ -202,8 +202,9 @@ def group_words(words: list[dict], where: str, upright: Sequence[Rule] = (), acr
         else:
             rows.append([word])
     edges = _text_edges(rows)
-    return _join_wrapped_cells([_line(sorted(row, key=lambda w: w["x0"]), where, upright, edges, slack)
-                                for row in rows], across, upright, _ALIGN + slack)
+    lines = [_line(sorted(row, key=lambda w: w["x0"]), where, upright, edges, slack) for row in rows]
+    columns = _Columns(lines, [_first_words(line, row) for line, row in zip(lines, rows)], _ALIGN + slack)
+    return _join_wrapped_cells(lines, across, upright, slack, columns)
 
 
 def _text_edges(rows: list[list[dict]]) -> tuple[float, float]:
@@ -223,8 +224,48 @@ def _ruled_apart(left: dict, right: dict, rules: Sequence[Rule], slack: float = 
                and bottom >= right["bottom"] - 1 for x, top, bottom in rules)
 
 
+class _Columns:
+    """Side-by-side columns of text on a page, from its lines of two cells or more, and how wide each
+    line's first words are. With them, a line of cells that each start under a cell above tells a wrapped
+    cell from the next row: a writer wraps a cell only when the next word does not fit, so the word that
+    starts the lower cell must not fit after the cell above within its column. A column ends a little
+    before the next column starts (a writer's cell padding stays under three text heights); the last
+    column ends where its text reaches furthest in the lines set on the same columns."""
+
+    def __init__(self, lines: list[Line], first_words: list[list[float]], align: float = _ALIGN) -> None:
+        self._heads = {id(line): widths for line, widths in zip(lines, first_words)}
+        self._grids = [line.bboxes for line in lines if len(line.cells) >= 2 and all(line.bboxes)]
+        self._align = align
+
+    def full(self, row: Line, index: int, line: Line, cell: int, grid: Line) -> bool:
+        """The cell of `row` at `index` had no room left for the first word of `line`'s cell `cell`,
+        in the columns of `grid`."""
+        box, below = row.bboxes[index], line.bboxes[cell]
+        heads = self._heads.get(id(line))
+        if box is None or below is None or not heads or not all(grid.bboxes):
+            return False
+        height = below[3] - below[1]
+        starts = [b[0] for b in grid.bboxes]  # type: ignore[index]
+        following = [x for x in starts if x > box[0] + self._align]
+        end = following[0] - 3 * height if following else self._reach(box[0], starts)
+        return box[2] + 0.25 * height + heads[cell] > end + 0.5
+
+    def _reach(self, start: float, starts: list[float]) -> float:
+        """How far the text of the column at `start` reaches in the lines set on these columns."""
+        alike = [boxes for boxes in self._grids if len(boxes) == len(starts)
+                 and all(abs(b[0] - x) < self._align for b, x in zip(boxes, starts))]  # type: ignore[index]
+        return max((b[2] for boxes in alike for b in boxes if abs(b[0] - start) < self._align),  # type: ignore[index]
+                   default=float("inf"))
+
+
+def _first_words(line: Line, words: list[dict]) -> list[float]:
+    """The width of the word each cell of the line starts with."""
+    starts = {round(w["x0"], 1): w["x1"] - w["x0"] for w in words}
+    return [starts.get(box[0], 0.0) if box else 0.0 for box in line.bboxes]
+
+
 def _join_wrapped_cells(lines: list[Line], across: Sequence[Rule] = (), upright: Sequence[Rule] = (),
-                        align: float = _ALIGN) -> list[Line]:
+                        slack: float = 0.0, columns: _Columns | None = None) -> list[Line]:
     """A table row set on several text lines becomes one line of cells.
 
     A cell that wraps ("Helsepersonell-" / "nummer") continues on the line
@@ -232,16 +273,47 @@ def _join_wrapped_cells(lines: list[Line], across: Sequence[Rule] = (), upright:
     other cells wrap stands on a line of its own, beside the cells above and
     clear of them. The lower line joins the row when each of its cells does
     one or the other, it follows closer than half a text line (table rows stand
-    further apart) and no ruling line separates them.
+    further apart) and no ruling line separates them. Unruled, a line whose
+    cells all continue cells above joins only as the wrapped end of full cells
+    in side-by-side columns (_Columns), so the next row of two label/value pairs
+    stays a row of its own. `slack` is group_words' allowance for OCR's word boxes.
     """
+    align = _ALIGN + slack
     joined: list[Line] = []
     for line in lines:
         above = joined[-1] if joined else None
-        if above is not None and _joins_row(above, line, across, upright, align) and not _ruled_off(above, line, across):
+        if above is not None and not _ruled_off(above, line, across) and (
+                _joins_row(above, line, across, upright, slack)
+                or _wraps_in_columns(above, line, joined[-2] if len(joined) > 1 else None, columns, slack)):
             joined[-1] = _merged_row(above, line, align)
             continue
         joined.append(line)
     return joined
+
+
+def _wraps_in_columns(above: Line, line: Line, before: Line | None, columns: _Columns | None,
+                      slack: float = 0.0) -> bool:
+    """Every cell of the line is the wrapped end of a full cell of the row above, in side-by-side columns
+    (the row's own, or those of the row before it when the row holds one pair alone), and the line
+    follows closer than half a text line."""
+    if columns is None or not (above.bboxes and line.bboxes and all(above.bboxes) and all(line.bboxes)):
+        return False
+    align = _ALIGN + slack
+    grid = above if len(above.cells) >= 2 else before
+    if grid is None or len(grid.cells) < 2 or _column(grid, above.bboxes[0], align) is None:
+        return False
+    targets = [_column(above, box, align) for box in line.bboxes]
+    if None in targets or len(set(targets)) < len(targets):
+        return False
+    return all(columns.full(above, target, line, cell, grid) for cell, target in enumerate(targets)) \
+        and _follows_close(above, line, slack)
+
+
+def _follows_close(above: Line, line: Line, slack: float = 0.0) -> bool:
+    """The line stands closer under the row than half a text line (table rows stand further apart); OCR's
+    boxes, tight around the letters, may leave up to `slack` more."""
+    height = line.bboxes[0][3] - line.bboxes[0][1]  # type: ignore[index]  # one text line: the row may have grown already
+    return line.bboxes[0][1] - max(b[3] for b in above.bboxes if b) < 0.5 * height + slack  # type: ignore[index]
 
 
 def _ruled_off(above: Line, line: Line, across: Sequence[Rule]) -> bool:
@@ -253,13 +325,14 @@ def _ruled_off(above: Line, line: Line, across: Sequence[Rule]) -> bool:
 
 
 def _joins_row(above: Line, line: Line, across: Sequence[Rule] = (), upright: Sequence[Rule] = (),
-               align: float = _ALIGN) -> bool:
+               slack: float = 0.0) -> bool:
     """Each cell of the line continues a cell above (starts where it starts) or stands clear of them all.
     Between the same two ruling lines of a row that is all it takes, however loose the line spacing;
     unruled, the line must follow closer than half a text line, and a line of continuations alone
     must have fewer cells than the row (else it is the next row)."""
     if not (above.bboxes and line.bboxes and all(above.bboxes) and all(line.bboxes)):
         return False
+    align = _ALIGN + slack
     under = [_column(above, box, align) is not None for box in line.bboxes]
     clear = [all(box[2] < a[0] - 2 or box[0] > a[2] + 2 for a in above.bboxes) for box in line.bboxes]  # type: ignore[index]
     if not all(u or c for u, c in zip(under, clear)):
@@ -268,8 +341,7 @@ def _joins_row(above: Line, line: Line, across: Sequence[Rule] = (), upright: Se
         return True
     if not any(clear) and not (len(above.cells) >= 2 and len(line.cells) < len(above.cells)):
         return False
-    height = line.bboxes[0][3] - line.bboxes[0][1]  # one text line: the cells above may have grown already
-    return line.bboxes[0][1] - max(b[3] for b in above.bboxes if b) < 0.5 * height  # type: ignore[index]
+    return _follows_close(above, line, slack)
 
 
 def _in_one_ruled_row(above: Line, line: Line, across: Sequence[Rule], upright: Sequence[Rule]) -> bool:

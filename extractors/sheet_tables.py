@@ -68,7 +68,7 @@ def match_header_row(row: list[object], synonyms: dict[str, list[str]], keywords
     """Each header cell to the field it names: exact synonym, then its keywords, then a synonym prefix.
 
     A field named by several columns takes the best-named visible one; every column that names
-    a field is returned too, for tables that repeat their columns once per doctor.
+    a field is returned too, in column order, for tables that repeat their columns once per doctor.
     """
     candidates: dict[str, list[tuple[bool, int, int]]] = {}
     texts = [(i, c) for i, c in enumerate(row, start=1) if isinstance(c, str) and c.strip()]
@@ -82,12 +82,14 @@ def match_header_row(row: list[object], synonyms: dict[str, list[str]], keywords
         if best:
             candidates.setdefault(best[1], []).append((index in hidden, -best[0], index))
             fields[index] = best[1]
+    by_left: set[str] = set()  # fields named only so: each block of a table repeated per doctor names them again
     for index, cell in texts:
         best = None if index in fields or index - 1 not in fields else _named_with_left(row, index, synonyms, keywords)
-        if best and best[1] != fields[index - 1] and best[1] not in candidates:
-            candidates[best[1]] = [(index in hidden, -best[0], index)]
+        if best and best[1] != fields[index - 1] and (best[1] not in candidates or best[1] in by_left):
+            candidates.setdefault(best[1], []).append((index in hidden, -best[0], index))
+            by_left.add(best[1])
             fields[index] = best[1]
-    return {name: sorted(options)[0][2] for name, options in candidates.items()}, fields
+    return {name: sorted(options)[0][2] for name, options in candidates.items()}, dict(sorted(fields.items()))
 
 
 def _named_with_left(row: list[object], index: int, synonyms: dict[str, list[str]],

@@ -133,9 +133,10 @@ def test_stored_value_that_disagrees_with_its_formula_is_replaced_by_the_recompu
 
     with zipfile.ZipFile(sample.path) as source, zipfile.ZipFile(stale, "w") as target:
         for item in source.infolist():
-            content = source.read(item).decode("utf-8")
+            content = source.read(item)  # an .xlsm holds a binary part (vbaProject.bin) too
             if item.filename == "xl/worksheets/sheet1.xml":
-                content = re.sub(r'(<c r="([A-Z]+\d+)"[^>]*><f>[^<]*</f>)<v>[^<]*</v>', store_wrong_value, content)
+                content = re.sub(r'(<c r="([A-Z]+\d+)"[^>]*><f>[^<]*</f>)<v>[^<]*</v>', store_wrong_value,
+                                 content.decode("utf-8")).encode("utf-8")
             target.writestr(item, content)
     budget = read_attachment(stale).budget
     sheet = budget.arithmetic[0].evidence.where.split("!")[0]
@@ -167,6 +168,22 @@ def test_a_rate_column_headed_only_sats_belongs_to_the_hours_column_left_of_it()
     row = ["Lege", "HPR-nummer", "Periode", "Fraværstimer", "Sats", "Veiledningstimer", "Sats", "Sum"]
     columns, _fields = match_header_row(row, regime["columns"], regime["keywords"], set())
     assert (columns["absence_rate"], columns["supervision_rate"]) == (5, 7)
+
+
+REPEATED_PER_DOCTOR = ["Måned", "Fraværstimer", "Sats", "Veiledningstimer", "Sats", "Sum",
+                      "Fraværstimer", "Sats", "Veiledningstimer", "Sats", "Sum"]
+
+
+def test_a_rate_headed_only_sats_is_named_again_in_each_doctors_block():
+    regime = tables()["budget"]["regime_b"]
+    _columns, fields = match_header_row(REPEATED_PER_DOCTOR, regime["columns"], regime["keywords"], set())
+    assert [fields[i] for i in (8, 10)] == ["absence_rate", "supervision_rate"]
+
+
+def test_the_columns_that_name_fields_come_in_column_order():
+    regime = tables()["budget"]["regime_b"]
+    _columns, fields = match_header_row(REPEATED_PER_DOCTOR, regime["columns"], regime["keywords"], set())
+    assert list(fields) == sorted(fields)
 
 
 def test_a_column_that_names_nothing_takes_no_field_its_left_neighbour_already_has():

@@ -14,6 +14,7 @@ from extractors import read_attachment
 from extractors.models import Grade
 from samples.generator import budget_xlsx, new_context, scenarios
 from samples.generator.plan import Submission
+from samples.generator.variation import force
 
 
 def _drawn(tmp_path, year: int, layout: str, ext: str = "xlsx", wanted=lambda cells, sub: len(sub.doctors) > 1):
@@ -101,6 +102,17 @@ def test_turned_claims_read_a_block_of_columns_per_doctor_and_only_the_months_ea
                              > min(len(d.claims) for d in s.doctors))
     assert _claims(attachment) == _planned_claims(sub)
     assert attachment.budget.facilitation.value == sub.facilitation
+
+
+def test_turned_claims_whose_rates_are_headed_only_sats_read_each_doctors_rates(tmp_path):
+    force("bare-sats")
+    try:
+        sub, attachment = _drawn(tmp_path, 2024, "turned")
+    finally:
+        force()
+    read = sorted((c.hpr_number.value, c.month.value, c.absence_rate.value, c.supervision_rate.value)
+                  for c in attachment.budget.claims)
+    assert read == sorted((d.hpr, c.key, c.absence_rate, c.supervision_rate) for d in sub.doctors for c in d.claims)
 
 
 @pytest.mark.parametrize("layout", ["sheets", "turned"])

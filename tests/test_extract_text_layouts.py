@@ -15,7 +15,7 @@ from extractors import read_attachment
 from extractors.agreement import read_agreement
 from extractors.fields import Line
 from extractors.models import Grade
-from extractors.pdf_text import pdf_lines
+from extractors.pdf_text import group_words, pdf_lines
 from extractors.safety import LIMITS
 from samples.generator import agreement, cover_letter, new_context, notices, scenarios, truth
 from samples.generator.docx_doc import DocxBuilder
@@ -225,6 +225,74 @@ def test_field_lines_spread_across_a_justified_paragraph_keep_label_and_value_to
                "lines")
     record = read_attachment(_pdf(tmp_path, pdf)).agreement
     assert (record.doctor_name.value, str(record.position_percent.value)) == ("Kari Nordmann", "80")
+
+
+# --- side-by-side pairs whose labels wrap ------------------------------------------------------------
+
+def test_agreements_whose_side_by_side_labels_wrap_are_read_field_by_field(tmp_path):
+    read = _agreements(tmp_path, "wrapped-pairs", 2020, count=6)
+    assert _wrong(read) == []
+    assert [name for _, a in read for name in FIELDS if getattr(a.agreement, name).grade == Grade.low] == []
+
+
+def _wrapped_pairs(tmp_path, pairs: list[tuple[str, str]]):
+    """An ALIS-avtale whose fields stand two pairs a row in unruled columns of text: its lines and its record."""
+    builder = PdfBuilder()
+    builder.title("ALIS-avtale")
+    builder.fields(pairs, False, "wrapped-pairs")
+    path = _pdf(tmp_path, builder)
+    return pdf_lines(path)[0], read_attachment(path).agreement
+
+
+def test_a_label_wrapped_in_its_column_beside_another_pair_is_one_cell_of_its_row(tmp_path):
+    lines, _record = _wrapped_pairs(tmp_path, [("Navn lege:", "Kari Hansen"), ("HPR-nummer:", "9306163"),
+                                               ("Tiltredelse i stillingen:", "01.09.2023"),
+                                               ("Sluttdato for vikariatet i kommunen:", "31.08.2028")])
+    assert [line.cells for line in lines[1:]] == [
+        ["Navn lege: Kari Hansen", "HPR-nummer: 9306163"],
+        ["Tiltredelse i stillingen: 01.09.2023", "Sluttdato for vikariatet i kommunen: 31.08.2028"]]
+
+
+def test_a_name_wrapped_under_its_side_by_side_label_is_read_whole_and_graded_found(tmp_path):
+    _lines, record = _wrapped_pairs(tmp_path, [("Kommunens navn:", "Ålesund kommune"),
+                                               ("Legens fulle navn:", "Eline Marie Pedersen"), ("HPR-nr.:", "8122178")])
+    read = [(f.value, f.grade, f.evidence.route) for f in (record.municipality_name, record.doctor_name)]
+    assert read == [("Ålesund kommune", Grade.found, "label-inline"),
+                    ("Eline Marie Pedersen", Grade.found, "label-inline")]
+
+
+def test_a_pair_alone_under_side_by_side_pairs_is_read_across_its_wrapped_line(tmp_path):
+    _lines, record = _wrapped_pairs(tmp_path, [("HPR-nr.:", "8122178"), ("Stillingsandel:", "100 %"),
+                                               ("Dato for tiltredelse", "27. september 2018")])
+    start = record.employment_start
+    assert (start.value, start.grade, start.evidence.value) == (date(2018, 9, 27), Grade.found, "27. september 2018")
+
+
+def _typed(rows: list[list[tuple[float, str]]], top: float = 100.0, leading: float = 11.0) -> list[dict]:
+    """Words of text typed at these x positions, one row every `leading` points (10 pt text, 5 pt a letter)."""
+    words = []
+    for number, row in enumerate(rows):
+        for x, text in row:
+            for word in text.split():
+                words.append({"text": word, "x0": x, "x1": x + 5 * len(word), "top": top + number * leading,
+                              "bottom": top + number * leading + 10})
+                x += 5 * len(word) + 2.5
+    return words
+
+
+def test_the_next_row_of_side_by_side_pairs_close_under_a_row_with_room_left_stays_a_row():
+    lines = group_words(_typed([[(60, "Navn: Kari Hansen"), (300, "HPR-nr.: 1234567")],
+                                [(60, "Stilling: Vikar"), (300, "Sluttdato: 31.08.2024")]]), "s. 1")
+    assert [line.cells for line in lines] == [["Navn: Kari Hansen", "HPR-nr.: 1234567"],
+                                              ["Stilling: Vikar", "Sluttdato: 31.08.2024"]]
+
+
+def test_a_label_broken_off_before_its_column_is_full_gives_no_sure_value():
+    lines = group_words(_typed([[(60, "Navn lege: Kari Hansen"), (300, "HPR-nummer: 9306163")],
+                                [(60, "Tiltredelse i"), (300, "Avtalen gjelder")],
+                                [(60, "stillingen: 01.09.2023"), (300, "til: 31.08.2028")]]), "s. 1")
+    record = read_agreement(lines, "avtale.pdf")
+    assert Grade.found not in (record.employment_start.grade, record.employment_end.grade)
 
 
 # --- Word fields typed apart with spaces ---------------------------------------------------------------

@@ -170,6 +170,18 @@ def test_a_date_whose_party_a_signature_made_unreadable_stays_missing(tmp_path):
     assert record.signed_doctor.value.isoformat() == "2020-03-09"
 
 
+def test_a_scanned_value_wrapped_under_its_side_by_side_label_is_read_whole(tmp_path):
+    doc = PdfBuilder()
+    doc.title("Fastlegeavtale")
+    doc.fields([("Kommunens navn:", "Rana kommune"), ("Org.nr.:", "985014892"), ("Legens navn:", "Anders Andersen"),
+                ("HPR-nr.:", "5780120")], False, "wrapped-pairs")
+    style = ScanStyle(dpi=300, paper=228, blur=0.67, tilt=1.5, noise=6.4)  # "kommune" boxed tight under "Rana"
+    data, _ = scanned(doc.bytes(), style, random.Random(3))
+    path = tmp_path / "avtale.pdf"
+    path.write_bytes(data)
+    assert read_attachment(path).agreement.municipality_name.value == "Rana kommune"
+
+
 def test_a_picture_without_words_stays_other(tmp_path):
     picture = Image.new("L", (1600, 1200), 170)
     draw = ImageDraw.Draw(picture)

@@ -73,9 +73,12 @@ def _kommune_fields(rng: random.Random, sub: Submission, with_orgnr: bool) -> li
 
 
 def field_layout(rng: random.Random, writer: object = None) -> str:
-    """How label and value stand: a line, two cells, two pairs a row, or labels above values; a justified
-    document types its fields as lines of one justified paragraph."""
+    """How label and value stand: a line, two cells, two pairs a row, or labels above values; a PDF also
+    sets two pairs a row as unruled columns of text whose long labels wrap; a justified document types its
+    fields as lines of one justified paragraph."""
     layout = rng.choice(["lines", "table", "two-column", "above"] if v.wide() else ["lines", "table"])
+    if v.chance(rng, "wrapped-pairs", 0.15) and getattr(writer, "unruled_columns", False):
+        layout = "wrapped-pairs"
     return "lines" if getattr(writer, "justified", False) else layout
 
 

@@ -224,12 +224,15 @@ def _doctor_sheet_b(rng: random.Random, sub: Submission, d: Doctor, ws, index: i
 
 
 def budget_b_turned(rng: random.Random, sub: Submission, wb: Workbook, style: Style) -> None:
-    """A row per month, a block of columns per doctor under their name (and HPR), a total column or none."""
+    """A row per month, a block of columns per doctor under their name (and HPR), a total column or none;
+    often each rate headed only "Sats", right of its hours."""
     style.layout = "turned"
     ws = wb.active
     ws.title = "Beregningsgrunnlag"
     fields = list(CLAIM_FIELDS)
     labels = {k: rng.choice(HEADERS_B[k]) for k in fields}
+    if v.chance(rng, "bare-sats", 0.4):
+        labels.update(absence_rate="Sats", supervision_rate="Sats")
     width = len(fields)
     total_column = rng.random() < 0.5
     sheet = Sheet(rng, ws, 1, style, f"Beregningsgrunnlag Nasjonal ALIS og veiledning {sub.grant_year}",

@@ -148,12 +148,15 @@ class CanvasPdfBuilder(FieldLayouts):
 
     # --- tables and fields ---------------------------------------------------------------------
 
-    def table(self, rows: list[list[str]], header: bool = False, widths: list[float] | None = None) -> None:
+    def table(self, rows: list[list[str]], header: bool = False, widths: list[float] | None = None,
+              ruled: bool = True) -> None:
+        """A table, ruled when the producer rules its tables and the table asks for it."""
+        ruled = ruled and self.ruled
         count = max(len(row) for row in rows)
         widths_pt = [w * mm for w in widths] if widths else [(_WIDTH - 2 * _MARGIN) / count] * count
         for index, row in enumerate(rows):
             font = "Helvetica-Bold" if header and index == 0 else "Helvetica"
-            room = 6 if self.ruled else 14  # without lines a reader needs white space between columns
+            room = 6 if ruled else 14  # without lines a reader needs white space between columns
             sizes = [self._fitting_size(cell, width - room, font) for cell, width in zip(row, widths_pt)]
             cells = [self._lines(cell, width - room, font, size) for cell, width, size in zip(row, widths_pt, sizes)]
             height = _LEADING * max(len(c) for c in cells) + 6
@@ -162,7 +165,7 @@ class CanvasPdfBuilder(FieldLayouts):
             for lines, width, size in zip(cells, widths_pt, sizes):
                 for number, line in enumerate(lines, start=1):
                     self._draw(line, x + 3, self.y - 3 - _LEADING * number + 3, font, size)
-                if self.ruled:
+                if ruled:
                     self._canvas.rect(x, self.y - height, width, height, stroke=1, fill=0)
                 x += width
             self.y -= height

@@ -32,19 +32,28 @@ def _fonts(embedded: bool) -> tuple[str, str]:
     return "Helvetica", "Helvetica-Bold"
 
 
+WRAPPED_PAIR_WIDTH = 46  # mm: a column of "label value" text in which the longer labels wrap
+
+
 class FieldLayouts:
     """Label and value pairs drawn through a PDF writer's own table and para: shared by both producers."""
 
     leaders = ""  # a fill-in line or dot leaders between label and value ("Navn ______ Kari")
+    unruled_columns = True  # can set pairs as unruled columns of text ("wrapped-pairs")
 
     def fields(self, pairs: list[tuple[str, str]], as_table: bool, layout: str = "") -> None:
-        """Label and value: in two table cells, on one line, two pairs a row, or labels above values."""
+        """Label and value: in two table cells, on one line, two pairs a row (in four ruled cells, or as two
+        unruled columns of text whose narrow width wraps a long label, its end and the value on the next
+        line), or labels above values."""
         layout = layout or ("table" if as_table else "lines")
         if layout == "table":
             self.table([[k, v] for k, v in pairs], widths=[55, 110])
         elif layout == "two-column":
             rows = [[*pairs[i], *(pairs[i + 1] if i + 1 < len(pairs) else ("", ""))] for i in range(0, len(pairs), 2)]
             self.table(rows, widths=[38, 45, 38, 45])
+        elif layout == "wrapped-pairs":
+            rows = [[f"{k} {v}" for k, v in pairs[i:i + 2]] for i in range(0, len(pairs), 2)]
+            self.table([row + [""] * (2 - len(row)) for row in rows], widths=[WRAPPED_PAIR_WIDTH] * 2, ruled=False)
         elif layout == "above":
             for i in range(0, len(pairs), 3):
                 chunk = pairs[i:i + 3]
@@ -84,9 +93,10 @@ class PdfBuilder(FieldLayouts):
     def space(self, height_mm: float = 4) -> None:
         self.story.append(Spacer(1, height_mm * mm))
 
-    def table(self, rows: list[list[str]], header: bool = False, widths: list[float] | None = None) -> None:
+    def table(self, rows: list[list[str]], header: bool = False, widths: list[float] | None = None,
+              ruled: bool = True) -> None:
         cells = [[Paragraph(self._text(c), self.body) for c in row] for row in rows]
-        style = [("GRID", (0, 0), (-1, -1), 0.5, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+        style = [("VALIGN", (0, 0), (-1, -1), "TOP")] + ([("GRID", (0, 0), (-1, -1), 0.5, colors.grey)] if ruled else [])
         if header:
             style.append(("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke))
         self.story.append(Table(cells, colWidths=[w * mm for w in widths] if widths else None,

@@ -21,6 +21,8 @@ _FIXED_DATE = datetime(2024, 1, 1, tzinfo=timezone.utc)
 class FpdfBuilder(FieldLayouts):
     """The PdfBuilder interface (title, heading, para, table; fields from FieldLayouts) drawn by fpdf2."""
 
+    unruled_columns = False  # its cells justify their text: unruled, a wrapped line's words stand far apart
+
     def __init__(self) -> None:
         self._pdf = FPDF(format="A4")
         self._pdf.set_creation_date(_FIXED_DATE)
@@ -57,13 +59,14 @@ class FpdfBuilder(FieldLayouts):
     def space(self, height_mm: float = 4) -> None:
         self._pdf.ln(height_mm)
 
-    def table(self, rows: list[list[str]], header: bool = False, widths: list[float] | None = None) -> None:
+    def table(self, rows: list[list[str]], header: bool = False, widths: list[float] | None = None,
+              ruled: bool = True) -> None:
         """fpdf2's table with its defaults: cells centred vertically, loose lines, justified text."""
         self._pdf.set_font(self.font, "", _BODY)
         count = max(len(row) for row in rows)
         widths = widths or [170 / count] * count
         with self._pdf.table(col_widths=widths, width=sum(widths), align="LEFT",
-                             first_row_as_headings=header) as table:
+                             first_row_as_headings=header, borders_layout="ALL" if ruled else "NONE") as table:
             for row in rows:
                 cells = table.row()
                 for text in row:

@@ -27,7 +27,7 @@ def wide() -> bool:
 # Layouts of real files that a bench or test can force on every file they fit
 # (bench/accuracy.py --layout NAME); otherwise each is drawn at its share in the widest variation.
 LAYOUTS = ("month-dates", "qualified-dates", "described-position", "odt", "fpdf2", "justified", "not-agreement",
-           "long-pdf")
+           "long-pdf", "wrapped-pairs", "bare-sats")
 _FORCED: set[str] = set()
 
 
