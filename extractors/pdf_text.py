@@ -208,13 +208,14 @@ def group_words(words: list[dict], where: str, upright: Sequence[Rule] = (), acr
 
 
 def _text_edges(rows: list[list[dict]]) -> tuple[float, float]:
-    """Where the page's text starts and ends: the leftmost word, and the rightmost end that two lines
-    or more share (the right edge of justified text; one line running past it does not move it)."""
+    """Where the page's text starts and ends: the leftmost word, and the end most lines share (the right
+    edge of justified text; lines letter spacing carries past it, however many, do not move it); of ends
+    shared alike, the rightmost."""
     if not rows:
         return 0.0, 0.0
     ends = [round(max(w["x1"] for w in row)) for row in rows]
-    shared = [end for end in ends if sum(abs(end - other) <= 1 for other in ends) >= 2]
-    return min(w["x0"] for row in rows for w in row), float(max(shared or ends))
+    sharing = {end: sum(abs(end - other) <= 1 for other in ends) for end in ends}
+    return min(w["x0"] for row in rows for w in row), float(max(ends, key=lambda end: (sharing[end], end)))
 
 
 def _ruled_apart(left: dict, right: dict, rules: Sequence[Rule], slack: float = 0.0) -> bool:

@@ -227,6 +227,17 @@ def test_field_lines_spread_across_a_justified_paragraph_keep_label_and_value_to
     assert (record.doctor_name.value, str(record.position_percent.value)) == ("Kari Nordmann", "80")
 
 
+
+def test_a_justified_field_line_is_one_cell_though_letter_spacing_carries_lines_past_the_margin(tmp_path):
+    pdf = CanvasPdfBuilder(Quirks(words_apart=True, justified=True, char_space=0.4))
+    pdf.title("ALIS-avtale")
+    pdf.para(2 * ("Kommunen kompenserer ALIS for fravær fra praksis til læringsaktiviteter etter Helsedirektoratets "
+                  "veiledende satser, for 2022/2023 inntil 969 kr per time ved fravær og 1 311,00 kr per time for "
+                  "veiledning. "))
+    pdf.fields([("Andel stilling", "50 prosent"), ("Tiltredelse (F.o.m.)", "2021-02-12")], False, "lines")
+    record = read_attachment(_pdf(tmp_path, pdf)).agreement
+    assert (str(record.position_percent.value), record.employment_start.value) == ("50", date(2021, 2, 12))
+
 # --- side-by-side pairs whose labels wrap ------------------------------------------------------------
 
 def test_agreements_whose_side_by_side_labels_wrap_are_read_field_by_field(tmp_path):
