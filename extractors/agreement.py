@@ -157,14 +157,22 @@ def _via_agency(finder: FieldFinder, lines: list[Line], file: str) -> Extracted[
 def _signatures(finder: FieldFinder, lines: list[Line], file: str) -> tuple[Extracted, Extracted]:
     spec = _spec()["signatures"]
     parse = value_parser({"value": "date"})
-    municipality = finder.find(spec["municipality_date_labels"], parse)
-    doctor = finder.find(spec["doctor_date_labels"], parse)
-    if not (municipality and doctor):
-        block_m, block_d = _signature_block(lines, spec)
-        municipality = municipality or block_m
-        doctor = doctor or block_d
+    labelled = (finder.find(spec["municipality_date_labels"], parse), finder.find(spec["doctor_date_labels"], parse))
+    sure = all(hit is not None and hit.grade == Grade.found for hit in labelled)
+    block = (None, None) if sure else _signature_block(lines, spec)
+    municipality, doctor = (_surer(by_label, in_block) for by_label, in_block in zip(labelled, block))
     return (municipality.extracted(file) if municipality else Extracted(),
             doctor.extracted(file) if doctor else Extracted())
+
+
+def _surer(by_label: Hit | None, in_block: Hit | None) -> Hit | None:
+    """The date a label gives, unless the label was only found inside its line ("For kommunen - dato: …"
+    holds "Kommunen dato") and the signature block, reading the line by its party, gives the same date."""
+    if by_label is None:
+        return in_block
+    if by_label.grade != Grade.found and in_block is not None and in_block.value == by_label.value:
+        return in_block
+    return by_label
 
 
 def _party(text: str, spec: dict[str, Any]) -> str | None:

@@ -179,3 +179,12 @@ def test_a_ruling_line_parts_a_label_that_fills_its_cell_from_the_next_cell(tmp_
     path.write_bytes(pdf.bytes())
     lines, _pages = pdf_lines(path)
     assert [line.cells for line in lines[:2]] == [["HELSEPERSONELLNUMMER", "Arbeidssted"], ["1234567", "Alta legesenter"]]
+
+
+@pytest.mark.parametrize("dash", ["–", "-"], ids=["en-dash", "hyphen"])
+def test_a_signature_date_after_its_party_and_a_dash_is_read_as_sure_for_both_parties(dash):
+    lines = _lines(["ALIS-avtale"], ["Underskrifter"], [f"For kommunen {dash} dato: 12. mai 2016"],
+                   ["Underskrift: ______"], [f"Legen {dash} dato: 9. mai 2016"], ["Underskrift: ______"])
+    record = read_agreement(lines, "a.pdf")
+    assert [(d.value.isoformat(), d.grade) for d in (record.signed_municipality, record.signed_doctor)] == \
+        [("2016-05-12", Grade.found), ("2016-05-09", Grade.found)]

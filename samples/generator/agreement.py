@@ -93,9 +93,10 @@ def _signatures(rng: random.Random, pdf: Writer, sub: Submission, d: Doctor, sty
         pdf.page_break()
     pdf.heading("Underskrifter")
     if layout == 0:
-        pdf.para(f"For kommunen – dato: {muni or '____________'}")
+        dash = rng.choice(["–", "-"])  # the dash a word processor makes, or the hyphen typed for it
+        pdf.para(f"For kommunen {dash} dato: {muni or '____________'}")
         pdf.para("Underskrift: ______________________")
-        pdf.para(f"Legen – dato: {doc or '____________'}")
+        pdf.para(f"Legen {dash} dato: {doc or '____________'}")
         pdf.para("Underskrift: ______________________")
     elif layout == 1:
         pdf.table([["", "For kommunen", "Legen"], ["Sted og dato", f"{place}, {muni}" if muni else "",
