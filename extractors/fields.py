@@ -311,9 +311,11 @@ class FieldFinder:
 
     def _continues_sentence(self, index: int, cell_index: int) -> bool:
         """A line that carries on a paragraph wrapped above it starts in lower case under a long line that
-        ends without punctuation; words that begin it are not a label even when they read as one."""
-        cell = self.lines[index].cells[cell_index]
-        if cell_index != 0 or index == 0 or not cell[:1].islower():
+        ends without punctuation; words that begin it are not a label even when they read as one. Running
+        text goes on as text: a row of cells under a title ("hpr-nummer | 9688710 | …") is a table."""
+        line = self.lines[index]
+        cell = line.cells[cell_index]
+        if cell_index != 0 or index == 0 or len(line.cells) > 1 or not cell[:1].islower():
             return False
         above = self.lines[index - 1]
         return len(above.cells) == 1 and len(above.text) >= _WRAPPED_LINE_CHARS \

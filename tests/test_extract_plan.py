@@ -66,3 +66,10 @@ def test_activity_table_is_found_by_its_headers_in_any_column_order():
 def test_course_total_row_is_not_a_course():
     lines = _table("tabell 3", ["Kurs", "Kostnad"], ["Grunnkurs A", "7 900,00"], ["Sum", "7 900,00"])
     assert [c.name for c in read_training_plan(lines, "plan.docx").courses] == ["Grunnkurs A"]
+
+
+def test_a_lower_case_label_opening_a_table_under_the_title_is_a_label_not_a_wrapped_sentence():
+    lines = [Line(cells=["Individuell utdanningsplan – spesialistutdanning i allmennmedisin"], where="avsnitt 1"),
+             *_table("tabell 1", ["hpr-nummer", "9688710", "UTDANNINGSVIRKSOMHETENS NAVN", "Osen kommune"],
+                     ["Navn på ALIS", "Bjørn Moen", "", ""])]
+    assert read_training_plan(lines, "plan.docx").hpr_number.value == "9688710"
