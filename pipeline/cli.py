@@ -35,6 +35,9 @@ RegistersOpt = typer.Option(DEFAULT_REGISTERS, "--registers", metavar="MAPPE",
 OutOpt = typer.Option(..., "--out", metavar="MAPPE", help="Mappen resultatene skrives til.")
 SharedOpt = typer.Option(False, "--shared",
                          help="Filene kan leses av gruppen, uansett umask (som ALIS_OUTPUT_MODE=shared).")
+DaskOpt = typer.Option(None, "--dask", metavar="ADRESSE",
+                       help="Kjør delene av kjøringen på denne dask.distributed-klyngen (tcp://VERT:8786) "
+                            "i stedet for --workers tråder her.")
 WorkersOpt = typer.Option(2, "--workers", min=1, max=32, metavar="ANTALL", help="Søknader som behandles samtidig.")
 
 
@@ -195,9 +198,7 @@ def batch(
     workers: int = WorkersOpt,
     wait: bool = WaitOpt,
     fresh: bool = typer.Option(False, "--fresh", help="Avgjør alle søknadene på nytt, uten tidligere avgjørelser."),
-    dask: str = typer.Option(None, "--dask", metavar="ADRESSE",
-                             help="Kjør delene av kjøringen på denne dask.distributed-klyngen (tcp://VERT:8786) "
-                                  "i stedet for --workers tråder her."),
+    dask: str = DaskOpt,
     shared: bool = SharedOpt,
 ) -> None:
     """Nattens kjøring: hver søknad i INNBOKS får et resultat."""
@@ -257,8 +258,7 @@ def serve(
     cron: str = typer.Option("0 2 * * *", "--cron", metavar="CRON",
                              help="Når nattens kjøring starter (cron-uttrykk, norsk tid)."),
     workers: int = WorkersOpt,
-    dask: str = typer.Option(None, "--dask", metavar="ADRESSE",
-                             help="Kjør delene av nattens kjøring på denne dask.distributed-klyngen (tcp://VERT:8786)."),
+    dask: str = DaskOpt,
     shared: bool = SharedOpt,
 ) -> None:
     """Kjør nattens kjøring etter timeplan, og enkeltsøknader ved behov, på en Prefect-server som kjører."""

@@ -52,8 +52,5 @@ def task_runner(address: str):
 
 
 def cluster_threads(runner) -> int | None:
-    """Threads of the workers of the cluster a DaskTaskRunner is connected to; None for another runner."""
-    client = getattr(runner, "client", None)
-    if client is None:
-        return None
-    return sum(client.nthreads().values()) or None
+    """Threads of the workers of the cluster an entered DaskTaskRunner is connected to."""
+    return sum(runner.client.nthreads().values()) or None
